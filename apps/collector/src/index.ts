@@ -1,0 +1,9 @@
+import { stringify } from "yaml";
+import type { CollectorConfig } from "./proxy-config.js";
+
+export { type CollectorConfig, type ProxyCollectorInput, proxyCollectorConfig } from "./proxy-config.js";
+
+/** YAML as the collector reads it; `${env:X}` references are kept for the collector to expand. */
+export function toYaml(config: CollectorConfig): string {
+  return stringify(config, { lineWidth: 0 });
+}

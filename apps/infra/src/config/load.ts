@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { z } from "zod";
+import { stackFileSchema, type TrackgraphConfig } from "./schema.js";
+
+/** A stack file could not be read or does not match the schema. The message names file, key and value. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export interface StackConfig {
+  /** Stack name: the config file's name without `.json`. */
+  stack: string;
+  file: string;
+  config: TrackgraphConfig;
+}
+
+/** Files in the config folder that are not stacks. */
+const NOT_STACKS = new Set(["example.json"]);
+const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function formatIssues(file: string, raw: unknown, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.map(String).join(".") || "(root)";
+    if (issue.code === "unrecognized_keys") {
+      return `  ${path}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    }
+    return `  ${path}: got ${describeValue(valueAt(raw, issue.path))}, expected ${issue.message}`;
+  });
+  return `${file}: invalid stack config\n${lines.join("\n")}`;
+}
+
+/** Parses one stack file's content; production defaults fill every key it leaves out. */
+export function parseStackConfig(file: string, text: string): TrackgraphConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const result = stackFileSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(formatIssues(file, raw, result.error));
+  return result.data.trackgraph;
+}
+
+export function loadStackConfig(file: string): StackConfig {
+  const stack = basename(file, ".json");
+  if (!STACK_NAME.test(stack)) {
+    throw new ConfigError(`${file}: a stack file name must be lower-case letters, digits and dashes`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return { stack, file, config: parseStackConfig(file, text) };
+}
+
+/** Every stack in the config folder, or only `only` when given (an unknown name is an error). */
+export function loadStackConfigs(dir: string, only?: string): StackConfig[] {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".json") && !NOT_STACKS.has(name))
+    .sort();
+  if (only !== undefined) {
+    const name = `${only}.json`;
+    if (!files.includes(name)) {
+      throw new ConfigError(
+        `stack "${only}" has no config file ${join(dir, name)} (known: ${files.map((f) => basename(f, ".json")).join(", ")})`,
+      );
+    }
+    return [loadStackConfig(join(dir, name))];
+  }
+  return files.map((name) => loadStackConfig(join(dir, name)));
+}

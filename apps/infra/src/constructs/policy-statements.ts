@@ -1,0 +1,74 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
+import { Lazy } from "cdktf";
+import type { Construct } from "constructs";
+
+export interface PolicyCondition {
+  test: string;
+  variable: string;
+  values: string[];
+}
+
+/** One IAM statement, written the way IAM reads it. */
+export interface PolicyStatement {
+  sid: string;
+  effect?: "Allow" | "Deny";
+  principals?: Array<{ type: "Service" | "AWS" | "*"; identifiers: string[] }>;
+  actions: string[];
+  resources: string[];
+  conditions?: PolicyCondition[];
+}
+
+function toTerraform(statement: PolicyStatement): Record<string, unknown> {
+  return {
+    sid: statement.sid,
+    effect: statement.effect ?? "Allow",
+    actions: statement.actions,
+    resources: statement.resources,
+    ...(statement.principals === undefined ? {} : { principals: statement.principals }),
+    ...(statement.conditions === undefined ? {} : { condition: statement.conditions }),
+  };
+}
+
+/**
+ * A policy document whose statements are read at synth time, so constructs created later (a distribution,
+ * a function) can still add the statement that names them to a policy that already exists.
+ */
+export class StatementCollector {
+  private readonly statements: PolicyStatement[] = [];
+  readonly document: DataAwsIamPolicyDocument;
+
+  constructor(scope: Construct, id: string, initial: PolicyStatement[] = []) {
+    this.statements.push(...initial);
+    this.document = new DataAwsIamPolicyDocument(scope, id, {
+      statement: Lazy.anyValue({ produce: () => this.statements.map(toTerraform) }),
+    });
+  }
+
+  add(statement: PolicyStatement): void {
+    if (this.statements.some((s) => s.sid === statement.sid))
+      throw new Error(`duplicate policy statement sid "${statement.sid}"`);
+    this.statements.push(statement);
+  }
+
+  get json(): string {
+    return this.document.json;
+  }
+}
+
+/** Statements fixed at construction time, written eagerly. */
+export function policyDocument(
+  scope: Construct,
+  id: string,
+  statements: PolicyStatement[],
+): DataAwsIamPolicyDocument {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    statement: statements.map((s) => ({
+      sid: s.sid,
+      effect: s.effect ?? "Allow",
+      actions: s.actions,
+      resources: s.resources,
+      ...(s.principals === undefined ? {} : { principals: s.principals }),
+      ...(s.conditions === undefined ? {} : { condition: s.conditions }),
+    })),
+  });
+}

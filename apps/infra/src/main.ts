@@ -1,0 +1,34 @@
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { buildApp } from "./app.js";
+import { ConfigError, loadStackConfigs } from "./config/load.js";
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Synthesizes the configured stacks. `--stack NAME` or TRACKGRAPH_STACK picks one; all otherwise.
+ * The cdktf CLI sets CDKTF_OUTDIR; run directly, the output goes to cdktf.out at the repository root.
+ */
+function main(argv: string[]): number {
+  const { values } = parseArgs({ args: argv, options: { stack: { type: "string" } }, strict: true });
+  const only = values.stack ?? process.env.TRACKGRAPH_STACK;
+  const outdir = process.env.CDKTF_OUTDIR ?? here("../../../cdktf.out");
+  const started = performance.now();
+  const stacks = loadStackConfigs(here("../config"), only === "" ? undefined : only);
+  const app = buildApp({ outdir, stacks });
+  app.synth();
+  const ms = (performance.now() - started).toFixed(0);
+  process.stderr.write(`synthesized ${stacks.map((s) => s.stack).join(", ")} into ${outdir} in ${ms} ms\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,24 @@
+import type { TrackgraphConfig } from "../config/schema.js";
+
+/**
+ * Resource names: `<project>-<stack>-<purpose>`. Bucket names must be globally unique, so they also carry
+ * the account id when the config pins one; otherwise Terraform's bucket_prefix adds a unique suffix.
+ */
+export class Naming {
+  constructor(
+    private readonly config: TrackgraphConfig,
+    readonly stack: string,
+  ) {}
+
+  name(purpose: string): string {
+    return `${this.config.project}-${this.stack}-${purpose}`;
+  }
+
+  /** `bucket` when the name can be made unique here, `bucketPrefix` otherwise. */
+  bucket(purpose: string): { bucket: string } | { bucketPrefix: string } {
+    const base = this.name(purpose);
+    return this.config.accountId === undefined
+      ? { bucketPrefix: `${base}-`.slice(0, 37) }
+      : { bucket: `${base}-${this.config.accountId}`.slice(0, 63) };
+  }
+}

@@ -1,0 +1,91 @@
+/** An OTEL_* or TRACKGRAPH_OTEL_* variable has a value that cannot be used. */
+export class ConfigurationError extends Error {
+  override readonly name = "ConfigurationError";
+}
+
+export interface TelemetryConfig {
+  serviceName: string;
+  serviceVersion: string | undefined;
+  environment: string | undefined;
+  /** Base URL of the OTLP/HTTP receiver; traces go to `<endpoint>/v1/traces`. */
+  otlpEndpoint: string;
+  otlpHeaders: Record<string, string>;
+  /** Fraction of root traces sampled (parent-based: a sampled parent is always followed). */
+  samplingRatio: number;
+  /** Port of the Prometheus scrape endpoint; undefined turns it off. */
+  prometheusPort: number | undefined;
+  /** Spans kept in memory while the collector is unreachable; the rest are dropped and counted. */
+  maxQueueSize: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function ratio(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
+    throw new ConfigurationError(`${name}="${value}": expected a number from 0 to 1`);
+  }
+  return parsed;
+}
+
+function positiveInteger(
+  name: string,
+  value: string | undefined,
+  fallback: number | undefined,
+): number | undefined {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value) || Number(value) <= 0)
+    throw new ConfigurationError(`${name}="${value}": expected a positive whole number`);
+  return Number(value);
+}
+
+/** `key1=value1,key2=value2` as the OpenTelemetry specification writes headers and resource attributes. */
+function keyValueList(name: string, value: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === undefined || value.trim() === "") return out;
+  for (const pair of value.split(",")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new ConfigurationError(`${name}: "${pair.trim()}" is not key=value`);
+    out[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * Reads the standard OTEL_* variables (service name, resource attributes, OTLP endpoint and headers,
+ * sampler argument) and ours (TRACKGRAPH_OTEL_PROMETHEUS_PORT, TRACKGRAPH_OTEL_MAX_QUEUE_SIZE), with
+ * production defaults. Throws a ConfigurationError naming the variable and the expected form.
+ */
+export function resolveTelemetryConfig(env: Env = process.env): TelemetryConfig {
+  const resource = keyValueList("OTEL_RESOURCE_ATTRIBUTES", env.OTEL_RESOURCE_ATTRIBUTES);
+  const serviceName = env.OTEL_SERVICE_NAME ?? resource["service.name"];
+  if (serviceName === undefined || serviceName === "") {
+    throw new ConfigurationError(
+      "OTEL_SERVICE_NAME is not set (nor service.name in OTEL_RESOURCE_ATTRIBUTES)",
+    );
+  }
+  const endpoint =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? "http://localhost:4318";
+  try {
+    new URL(endpoint);
+  } catch {
+    throw new ConfigurationError(`OTEL_EXPORTER_OTLP_ENDPOINT="${endpoint}": expected an http(s) URL`);
+  }
+  const sampler = env.OTEL_TRACES_SAMPLER ?? "parentbased_traceidratio";
+  const defaultRatio = sampler === "always_on" || sampler === "parentbased_always_on" ? 1 : 0.1;
+  return {
+    serviceName,
+    serviceVersion: resource["service.version"] ?? env.npm_package_version,
+    environment: resource["deployment.environment.name"] ?? resource["deployment.environment"],
+    otlpEndpoint: endpoint.replace(/\/+$/, ""),
+    otlpHeaders: keyValueList("OTEL_EXPORTER_OTLP_HEADERS", env.OTEL_EXPORTER_OTLP_HEADERS),
+    samplingRatio: ratio("OTEL_TRACES_SAMPLER_ARG", env.OTEL_TRACES_SAMPLER_ARG, defaultRatio),
+    prometheusPort:
+      env.TRACKGRAPH_OTEL_PROMETHEUS_PORT === "off"
+        ? undefined
+        : positiveInteger("TRACKGRAPH_OTEL_PROMETHEUS_PORT", env.TRACKGRAPH_OTEL_PROMETHEUS_PORT, 9464),
+    maxQueueSize:
+      positiveInteger("TRACKGRAPH_OTEL_MAX_QUEUE_SIZE", env.TRACKGRAPH_OTEL_MAX_QUEUE_SIZE, 2048) ?? 2048,
+  };
+}

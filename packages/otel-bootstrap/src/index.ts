@@ -1,0 +1,1 @@
+export { ConfigurationError, resolveTelemetryConfig, type TelemetryConfig } from "./config.js";

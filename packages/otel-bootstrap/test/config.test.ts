@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, resolveTelemetryConfig } from "../src/index.js";
+
+describe("resolveTelemetryConfig", () => {
+  it("applies production defaults around the service name", () => {
+    expect(resolveTelemetryConfig({ OTEL_SERVICE_NAME: "trackgraph-backend" })).toEqual({
+      serviceName: "trackgraph-backend",
+      serviceVersion: undefined,
+      environment: undefined,
+      otlpEndpoint: "http://localhost:4318",
+      otlpHeaders: {},
+      samplingRatio: 0.1,
+      prometheusPort: 9464,
+      maxQueueSize: 2048,
+    });
+  });
+
+  it("reads resource attributes, headers and the sampler argument", () => {
+    const config = resolveTelemetryConfig({
+      OTEL_RESOURCE_ATTRIBUTES: "service.name=api,service.version=1.2.3,deployment.environment.name=prod",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example.com/",
+      OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20abc",
+      OTEL_TRACES_SAMPLER_ARG: "1",
+      TRACKGRAPH_OTEL_PROMETHEUS_PORT: "off",
+    });
+    expect(config).toMatchObject({
+      serviceName: "api",
+      serviceVersion: "1.2.3",
+      environment: "prod",
+      otlpEndpoint: "https://collector.example.com",
+      otlpHeaders: { authorization: "Bearer abc" },
+      samplingRatio: 1,
+      prometheusPort: undefined,
+    });
+  });
+
+  it.each([
+    [{}, /OTEL_SERVICE_NAME is not set/],
+    [
+      { OTEL_SERVICE_NAME: "a", OTEL_TRACES_SAMPLER_ARG: "1.5" },
+      /OTEL_TRACES_SAMPLER_ARG="1.5": expected a number from 0 to 1/,
+    ],
+    [{ OTEL_SERVICE_NAME: "a", OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, /expected an http\(s\) URL/],
+    [{ OTEL_SERVICE_NAME: "a", TRACKGRAPH_OTEL_PROMETHEUS_PORT: "-1" }, /expected a positive whole number/],
+    [{ OTEL_SERVICE_NAME: "a", OTEL_EXPORTER_OTLP_HEADERS: "novalue" }, /"novalue" is not key=value/],
+  ])("rejects %j with a message naming the variable", (env, message) => {
+    expect(() => resolveTelemetryConfig(env)).toThrowError(ConfigurationError);
+    expect(() => resolveTelemetryConfig(env)).toThrow(message);
+  });
+});

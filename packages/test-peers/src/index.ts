@@ -1,0 +1,2 @@
+export { type MotoServer, startMoto } from "./moto.js";
+export { peerBin, repoRoot } from "./peers.js";
