@@ -1,10 +1,30 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { "object-refs": "src/object-refs.ts", metrics: "src/metrics.ts" },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  sourcemap: true,
-  clean: true,
-});
+const esmRequireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export default defineConfig([
+  {
+    // The Lambda: one self-contained ESM file (every dependency bundled, pinned versions included).
+    entry: { index: "src/handler.ts" },
+    outDir: "dist/lambda",
+    format: ["esm"],
+    outExtension: () => ({ js: ".mjs" }),
+    target: "node22",
+    platform: "node",
+    noExternal: [/.*/],
+    // Some bundled CommonJS dependencies call require(); ESM has none of its own.
+    banner: { js: esmRequireShim },
+    // One file: the zip holds exactly index.mjs, so the SDK's lazy imports must be inlined, not split off.
+    splitting: false,
+    treeshake: true,
+    clean: true,
+  },
+  {
+    entry: { invoke: "src/invoke.ts", metrics: "src/metrics.ts", "object-refs": "src/object-refs.ts" },
+    outDir: "dist",
+    format: ["esm"],
+    target: "node20",
+    platform: "node",
+    sourcemap: true,
+  },
+]);

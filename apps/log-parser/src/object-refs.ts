@@ -3,6 +3,7 @@ export interface ObjectRef {
   bucket: string;
   key: string;
   versionId?: string;
+  eTag?: string;
   size?: number;
 }
 
@@ -49,9 +50,16 @@ function fromEventBridge(event: Json): ObjectRef {
   if (bucket === undefined || key === undefined)
     throw new UnsupportedEventError("EventBridge event without detail.bucket.name or detail.object.key");
   const versionId = object ? text(object["version-id"]) : undefined;
+  const eTag = object ? text(object.etag) : undefined;
   const size = object && typeof object.size === "number" ? object.size : undefined;
   // EventBridge keys arrive decoded already; only S3 notifications encode them.
-  return { bucket, key, ...(versionId ? { versionId } : {}), ...(size !== undefined ? { size } : {}) };
+  return {
+    bucket,
+    key,
+    ...(versionId ? { versionId } : {}),
+    ...(eTag ? { eTag } : {}),
+    ...(size !== undefined ? { size } : {}),
+  };
 }
 
 /**

@@ -98,7 +98,13 @@ export class MetricsPublisher {
    * retries it stops starting new ones, lets those in flight finish, and throws a {@link PublishError}.
    */
   async publish(metrics: readonly Metric[], options: PublishOptions = {}): Promise<PublishResult> {
-    const { batches } = this.plan(metrics);
+    return this.send(this.plan(metrics), options);
+  }
+
+  /** Sends a plan made by {@link plan}; for callers that fingerprint the plan before sending it. */
+  async send(plan: PublishPlan, options: PublishOptions = {}): Promise<PublishResult> {
+    if (plan.namespace !== this.namespace) throw new Error(`the plan is for namespace ${plan.namespace}, this publisher sends to ${this.namespace}`);
+    const { batches } = plan;
     const total = batches.length;
     const skipped = skipSet(options.skipBatches, total);
     const pending = batches.map((_, i) => i).filter((i) => !skipped.has(i));

@@ -1,0 +1,94 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { MetricsPublisher } from "@trackgraph/metrics-publisher";
+import type { Context, SQSBatchResponse } from "aws-lambda";
+import { type LogParserConfig, loadConfig, skipReason } from "./config.js";
+import { NAMESPACE } from "./metrics.js";
+import { type ObjectRef, objectRefsFromEvent } from "./object-refs.js";
+import { type ObjectResult, processObject } from "./process-object.js";
+import { ProgressStore } from "./progress-store.js";
+
+/** What identifies an object for idempotency: its bucket, key and version, nothing that varies per delivery. */
+interface IdempotencyPayload {
+  bucket: string;
+  key: string;
+  version: string | null;
+}
+
+export interface HandlerResult {
+  processed: ObjectResult[];
+  skipped: Array<{ key: string; reason: string }>;
+}
+
+/** Builds the handler around its clients; the Lambda entry below uses the environment's. */
+export function createHandler(config: LogParserConfig, logger = new Logger({ serviceName: "log-parser" })) {
+  const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const publisher = new MetricsPublisher({
+    namespace: NAMESPACE,
+    client: new CloudWatchClient({ retryMode: "adaptive", maxAttempts: 5 }),
+    concurrency: config.publishConcurrency,
+  });
+  const progress = new ProgressStore(dynamo, config.idempotencyTable, config.idempotencyTtlSeconds);
+  const idempotency = new IdempotencyConfig({ expiresAfterSeconds: config.idempotencyTtlSeconds });
+  const refs = new Map<string, ObjectRef>();
+
+  // Powertools keeps one record per payload: COMPLETED records make duplicate deliveries return the
+  // stored result; an INPROGRESS record of a crashed attempt expires with that attempt's Lambda timeout.
+  const processOnce = makeIdempotent(
+    async (payload: IdempotencyPayload): Promise<ObjectResult> => {
+      const ref = refs.get(`${payload.bucket}/${payload.key}#${payload.version}`);
+      if (ref === undefined) throw new Error(`no object reference for ${payload.bucket}/${payload.key}`);
+      return processObject(ref, { s3, publisher, progress, logger });
+    },
+    { persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable, awsSdkV3Client: dynamo }), config: idempotency },
+  );
+
+  async function handleRef(ref: ObjectRef, result: HandlerResult): Promise<void> {
+    const reason = skipReason(ref.key, config.logPrefix);
+    if (reason !== undefined) {
+      logger.info("skipping object that is not an access log", { bucket: ref.bucket, key: ref.key, reason });
+      result.skipped.push({ key: ref.key, reason });
+      return;
+    }
+    const version = ref.versionId ?? ref.eTag ?? null;
+    refs.set(`${ref.bucket}/${ref.key}#${version}`, ref);
+    result.processed.push(await processOnce({ bucket: ref.bucket, key: ref.key, version }));
+  }
+
+  return async function handler(event: unknown, context: Context): Promise<HandlerResult | SQSBatchResponse> {
+    idempotency.registerLambdaContext(context);
+    logger.addContext(context);
+    const records = (event as { Records?: Array<{ eventSource?: string; messageId?: string }> }).Records;
+    if (Array.isArray(records) && records.length > 0 && records.every((r) => r.eventSource === "aws:sqs")) {
+      // SQS: report failed messages only, so the others are not redelivered.
+      const failures: SQSBatchResponse["batchItemFailures"] = [];
+      for (const record of records) {
+        try {
+          const result: HandlerResult = { processed: [], skipped: [] };
+          for (const ref of objectRefsFromEvent({ Records: [record] })) await handleRef(ref, result);
+        } catch (error) {
+          logger.error("message failed; SQS will redeliver it", { messageId: record.messageId, error: error as Error });
+          failures.push({ itemIdentifier: record.messageId ?? "" });
+        }
+      }
+      return { batchItemFailures: failures };
+    }
+    const result: HandlerResult = { processed: [], skipped: [] };
+    for (const ref of objectRefsFromEvent(event)) await handleRef(ref, result);
+    return result;
+  };
+}
+
+let lambdaHandler: ReturnType<typeof createHandler> | undefined;
+
+/** The Lambda entry point. Configuration errors surface on the first invocation, with the variable named. */
+export const handler = (event: unknown, context: Context) => {
+  lambdaHandler ??= createHandler(loadConfig());
+  return lambdaHandler(event, context);
+};
