@@ -1,6 +1,7 @@
 import { defineConfig } from "tsup";
 
-const esmRequireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const esmRequireShim =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export default defineConfig([
   {

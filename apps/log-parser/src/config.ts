@@ -22,7 +22,8 @@ function positive(env: Env, name: string, fallback: number): number {
   const text = env[name];
   if (text === undefined || text === "") return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new LogParserConfigError(`${name}="${text}": expected a positive whole number`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new LogParserConfigError(`${name}="${text}": expected a positive whole number`);
   return value;
 }
 
@@ -30,7 +31,8 @@ export function loadConfig(env: Env = process.env): LogParserConfig {
   const table = env.IDEMPOTENCY_TABLE;
   if (table === undefined || table === "") throw new LogParserConfigError("IDEMPOTENCY_TABLE is not set");
   const prefix = env.LOG_PREFIX ?? "cloudfront/";
-  if (prefix !== "" && !prefix.endsWith("/")) throw new LogParserConfigError(`LOG_PREFIX="${prefix}": expected a prefix ending in /`);
+  if (prefix !== "" && !prefix.endsWith("/"))
+    throw new LogParserConfigError(`LOG_PREFIX="${prefix}": expected a prefix ending in /`);
   return {
     logPrefix: prefix,
     idempotencyTable: table,
@@ -46,7 +48,8 @@ const LOG_NAME = /\.(gz|log|txt|json|jsonl)$/i;
 export function skipReason(key: string, prefix: string): string | undefined {
   if (!key.startsWith(prefix)) return `outside the log prefix "${prefix}"`;
   if (key.endsWith("/")) return "a folder marker";
-  if (/\.parquet$/i.test(key)) return "Parquet output, which this function does not read (deliver W3C or JSON)";
+  if (/\.parquet$/i.test(key))
+    return "Parquet output, which this function does not read (deliver W3C or JSON)";
   if (!LOG_NAME.test(key)) return "not a log file name (.gz, .log, .txt, .json, .jsonl)";
   return undefined;
 }

@@ -1,10 +1,10 @@
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { MetricsPublisher } from "@trackgraph/metrics-publisher";
 import type { Context, SQSBatchResponse } from "aws-lambda";
 import { type LogParserConfig, loadConfig, skipReason } from "./config.js";
@@ -46,7 +46,13 @@ export function createHandler(config: LogParserConfig, logger = new Logger({ ser
       if (ref === undefined) throw new Error(`no object reference for ${payload.bucket}/${payload.key}`);
       return processObject(ref, { s3, publisher, progress, logger });
     },
-    { persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable, awsSdkV3Client: dynamo }), config: idempotency },
+    {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: config.idempotencyTable,
+        awsSdkV3Client: dynamo,
+      }),
+      config: idempotency,
+    },
   );
 
   async function handleRef(ref: ObjectRef, result: HandlerResult): Promise<void> {
@@ -73,7 +79,10 @@ export function createHandler(config: LogParserConfig, logger = new Logger({ ser
           const result: HandlerResult = { processed: [], skipped: [] };
           for (const ref of objectRefsFromEvent({ Records: [record] })) await handleRef(ref, result);
         } catch (error) {
-          logger.error("message failed; SQS will redeliver it", { messageId: record.messageId, error: error as Error });
+          logger.error("message failed; SQS will redeliver it", {
+            messageId: record.messageId,
+            error: error as Error,
+          });
           failures.push({ itemIdentifier: record.messageId ?? "" });
         }
       }

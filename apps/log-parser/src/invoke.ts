@@ -1,12 +1,19 @@
 import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import type { Context } from "aws-lambda";
 import { loadConfig } from "./config.js";
 import { createHandler } from "./handler.js";
 
-const USAGE = "usage: invoke FILE [--bucket NAME] [--key KEY] [--timeout-ms N] [--create-bucket]";
+const USAGE =
+  "usage: invoke FILE [--bucket NAME] [--key KEY] [--timeout-ms N] [--create-bucket] [--no-upload]";
 
 /**
  * Runs the real handler on a local file: uploads it to the configured S3 endpoint (AWS_ENDPOINT_URL for
@@ -21,21 +28,27 @@ async function main(argv: string[]): Promise<void> {
       key: { type: "string" },
       "timeout-ms": { type: "string", default: "300000" },
       "create-bucket": { type: "boolean", default: false },
+      // Re-run the handler on the object already at --bucket/--key (FILE only names it).
+      "no-upload": { type: "boolean", default: false },
     },
   });
   const file = positionals[0];
   if (file === undefined) throw new Error(USAGE);
-  const size = statSync(file).size;
+  const size = values["no-upload"] ? 0 : statSync(file).size;
   const config = loadConfig();
   const bucket = values.bucket;
   const key = values.key ?? `${config.logPrefix}${basename(file)}`;
   const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
   if (values["create-bucket"]) {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket })).catch(() => s3.send(new CreateBucketCommand({ Bucket: bucket })));
+    await s3
+      .send(new HeadBucketCommand({ Bucket: bucket }))
+      .catch(() => s3.send(new CreateBucketCommand({ Bucket: bucket })));
   }
-  const put = await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }),
-  );
+  const put = values["no-upload"]
+    ? await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
+    : await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }),
+      );
   const event = {
     Records: [
       {
@@ -65,7 +78,9 @@ async function main(argv: string[]): Promise<void> {
     getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
   } as unknown as Context;
   const result = await createHandler(config)(event, context);
-  process.stdout.write(`${JSON.stringify({ bucket, key, result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bucket, key, result, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

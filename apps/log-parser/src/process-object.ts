@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { GetObjectCommand, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
 import type { Logger } from "@aws-lambda-powertools/logger";
+import { GetObjectCommand, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
 import {
   distributionIdFromKey,
   type LogSummary,
@@ -63,14 +63,27 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
   let lastModified: Date;
   try {
     const object = await deps.s3.send(
-      new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.versionId ? { VersionId: ref.versionId } : {}) }),
+      new GetObjectCommand({
+        Bucket: ref.bucket,
+        Key: ref.key,
+        ...(ref.versionId ? { VersionId: ref.versionId } : {}),
+      }),
     );
     body = object.Body as Readable;
     lastModified = object.LastModified ?? new Date();
   } catch (error) {
     if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
       logger.warn("log object no longer exists; nothing to count", { object: id });
-      return { status: "missing", key: ref.key, records: 0, malformed: 0, truncated: false, batches: 0, batchesSent: 0, batchesResumed: 0 };
+      return {
+        status: "missing",
+        key: ref.key,
+        records: 0,
+        malformed: 0,
+        truncated: false,
+        batches: 0,
+        batchesSent: 0,
+        batchesResumed: 0,
+      };
     }
     throw error;
   }
@@ -91,14 +104,30 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
         error: error.message,
       });
     } else if (error instanceof UnsupportedFormatError) {
-      logger.error("log object is in a format this function does not read", { object: id, error: error.message });
-      return { status: "unreadable", key: ref.key, records: 0, malformed: 0, truncated: false, batches: 0, batchesSent: 0, batchesResumed: 0 };
+      logger.error("log object is in a format this function does not read", {
+        object: id,
+        error: error.message,
+      });
+      return {
+        status: "unreadable",
+        key: ref.key,
+        records: 0,
+        malformed: 0,
+        truncated: false,
+        batches: 0,
+        batchesSent: 0,
+        batchesResumed: 0,
+      };
     } else {
       throw error;
     }
   }
   if (summary.malformed > 0) {
-    logger.warn("malformed lines skipped", { object: id, malformed: summary.malformed, first: summary.malformedLines.slice(0, 5) });
+    logger.warn("malformed lines skipped", {
+      object: id,
+      malformed: summary.malformed,
+      first: summary.malformedLines.slice(0, 5),
+    });
   }
 
   // Health metrics are stamped with the object's LastModified, not the clock, so every attempt at the

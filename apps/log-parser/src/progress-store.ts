@@ -25,7 +25,9 @@ export class ProgressStore {
   }
 
   async load(objectId: string): Promise<PublishProgress | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: this.key(objectId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: this.key(objectId), ConsistentRead: true }),
+    );
     if (Item === undefined) return undefined;
     const batches = Item.batches instanceof Set ? (Item.batches as Set<number>) : new Set<number>();
     return { planHash: String(Item.planHash ?? ""), batches: new Set([...batches].map(Number)) };

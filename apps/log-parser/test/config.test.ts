@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig, LogParserConfigError, skipReason } from "../src/config.js";
+import { LogParserConfigError, loadConfig, skipReason } from "../src/config.js";
 
 describe("configuration", () => {
   it("applies defaults and names a bad variable", () => {
@@ -11,9 +11,13 @@ describe("configuration", () => {
       s3ForcePathStyle: false,
     });
     expect(() => loadConfig({})).toThrowError(LogParserConfigError);
-    expect(() => loadConfig({ IDEMPOTENCY_TABLE: "t", PUBLISH_CONCURRENCY: "0" })).toThrow('PUBLISH_CONCURRENCY="0"');
+    expect(() => loadConfig({ IDEMPOTENCY_TABLE: "t", PUBLISH_CONCURRENCY: "0" })).toThrow(
+      'PUBLISH_CONCURRENCY="0"',
+    );
     expect(() => loadConfig({ IDEMPOTENCY_TABLE: "t", LOG_PREFIX: "logs" })).toThrow("ending in /");
-    expect(loadConfig({ IDEMPOTENCY_TABLE: "t", AWS_ENDPOINT_URL: "http://127.0.0.1:5000" }).s3ForcePathStyle).toBe(true);
+    expect(
+      loadConfig({ IDEMPOTENCY_TABLE: "t", AWS_ENDPOINT_URL: "http://127.0.0.1:5000" }).s3ForcePathStyle,
+    ).toBe(true);
   });
 
   it("recognizes access-log keys", () => {

@@ -1,11 +1,17 @@
+import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { Readable } from "node:stream";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createHandler, type HandlerResult } from "../src/handler.js";
 
@@ -29,9 +35,21 @@ const context = {
   awsRequestId: "req-1",
   getRemainingTimeInMillis: () => 60_000,
 } as unknown as Context;
-const config = { logPrefix: "cloudfront/", idempotencyTable: "idem", idempotencyTtlSeconds: 3600, publishConcurrency: 1, s3ForcePathStyle: false };
+const config = {
+  logPrefix: "cloudfront/",
+  idempotencyTable: "idem",
+  idempotencyTtlSeconds: 3600,
+  publishConcurrency: 1,
+  s3ForcePathStyle: false,
+};
 const s3Event = (key: string, versionId = "v1") => ({
-  Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "logs" }, object: { key, versionId } } }],
+  Records: [
+    {
+      eventSource: "aws:s3",
+      eventName: "ObjectCreated:Put",
+      s3: { bucket: { name: "logs" }, object: { key, versionId } },
+    },
+  ],
 });
 
 beforeEach(() => {
@@ -47,35 +65,66 @@ beforeEach(() => {
 
 const published = () =>
   cloudwatch.commandCalls(PutMetricDataCommand).flatMap((call) => call.args[0].input.MetricData ?? []);
-const sum = (name: string) => published().filter((d) => d.MetricName === name).reduce((n, d) => n + (d.Value ?? 0), 0);
+const sum = (name: string) =>
+  published()
+    .filter((d) => d.MetricName === name)
+    .reduce((n, d) => n + (d.Value ?? 0), 0);
 
 describe("log-parser handler", () => {
   it("publishes the metrics of an object from an S3 notification, in TrackGraph/CloudFront", async () => {
     s3.on(GetObjectCommand).resolves({ Body: body(gzipSync(log)), LastModified: new Date() });
-    const result = (await createHandler(config)(s3Event("cloudfront/E1ABCDEF.2026-11-25-10.abc.gz"), context)) as HandlerResult;
-    expect(result.processed).toMatchObject([{ status: "published", records: 2, malformed: 0, truncated: false, batches: 1, batchesSent: 1 }]);
-    expect(cloudwatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.Namespace).toBe("TrackGraph/CloudFront");
+    const result = (await createHandler(config)(
+      s3Event("cloudfront/E1ABCDEF.2026-11-25-10.abc.gz"),
+      context,
+    )) as HandlerResult;
+    expect(result.processed).toMatchObject([
+      { status: "published", records: 2, malformed: 0, truncated: false, batches: 1, batchesSent: 1 },
+    ]);
+    expect(cloudwatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.Namespace).toBe(
+      "TrackGraph/CloudFront",
+    );
     expect(sum("Requests")).toBe(2);
     expect(sum("Requests5xx")).toBe(1);
     expect(published().every((d) => d.Dimensions?.[0]?.Value === "E1ABCDEF")).toBe(true);
     // progress recorded for the batch, after CloudWatch accepted it
-    expect(dynamo.commandCalls(UpdateCommand).some((c) => String(c.args[0].input.UpdateExpression).startsWith("ADD batches"))).toBe(true);
+    expect(
+      dynamo
+        .commandCalls(UpdateCommand)
+        .some((c) => String(c.args[0].input.UpdateExpression).startsWith("ADD batches")),
+    ).toBe(true);
   });
 
   it("reads the same object from SQS-wrapped and EventBridge events", async () => {
     s3.on(GetObjectCommand).callsFake(() => ({ Body: body(gzipSync(log)), LastModified: new Date() }));
     const handler = createHandler(config);
-    const sqs = { Records: [{ eventSource: "aws:sqs", messageId: "m1", body: JSON.stringify(s3Event("cloudfront/a.gz")) }] };
+    const sqs = {
+      Records: [
+        { eventSource: "aws:sqs", messageId: "m1", body: JSON.stringify(s3Event("cloudfront/a.gz")) },
+      ],
+    };
     expect(await handler(sqs, context)).toEqual({ batchItemFailures: [] });
-    const eventBridge = { source: "aws.s3", "detail-type": "Object Created", detail: { bucket: { name: "logs" }, object: { key: "cloudfront/b.gz", "version-id": "v9" } } };
+    const eventBridge = {
+      source: "aws.s3",
+      "detail-type": "Object Created",
+      detail: { bucket: { name: "logs" }, object: { key: "cloudfront/b.gz", "version-id": "v9" } },
+    };
     expect(((await handler(eventBridge, context)) as HandlerResult).processed).toHaveLength(1);
-    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual(["cloudfront/a.gz", "cloudfront/b.gz"]);
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      "cloudfront/a.gz",
+      "cloudfront/b.gz",
+    ]);
   });
 
   it("skips objects that are not access logs, with a reason and no error", async () => {
     const handler = createHandler(config);
     const result = (await handler(
-      { Records: [...s3Event("s3-access/site/x").Records, ...s3Event("cloudfront/part.parquet").Records, ...s3Event("cloudfront/").Records] },
+      {
+        Records: [
+          ...s3Event("s3-access/site/x").Records,
+          ...s3Event("cloudfront/part.parquet").Records,
+          ...s3Event("cloudfront/").Records,
+        ],
+      },
       context,
     )) as HandlerResult;
     expect(result.processed).toEqual([]);
@@ -90,7 +139,10 @@ describe("log-parser handler", () => {
   it("publishes what a truncated object held, counts it, and does not fail (a retry would read the same bytes)", async () => {
     const many = `${log}${Array.from({ length: 3000 }, (_, i) => `${day}\t${hh}:03:${String(i % 60).padStart(2, "0")}\t200\t1\t1\tMiss\t0.001\t0.001`).join("\n")}\n`;
     const whole = gzipSync(many);
-    s3.on(GetObjectCommand).resolves({ Body: body(whole.subarray(0, Math.floor(whole.length / 2))), LastModified: new Date() });
+    s3.on(GetObjectCommand).resolves({
+      Body: body(whole.subarray(0, Math.floor(whole.length / 2))),
+      LastModified: new Date(),
+    });
     const result = (await createHandler(config)(s3Event("cloudfront/cut.gz"), context)) as HandlerResult;
     expect(result.processed[0]).toMatchObject({ status: "published", truncated: true });
     expect(sum("TruncatedObjects")).toBe(1);
@@ -107,13 +159,23 @@ describe("log-parser handler", () => {
 
   it("fails the invocation when CloudWatch keeps failing, so Lambda retries it and then sends it to the DLQ", async () => {
     s3.on(GetObjectCommand).resolves({ Body: body(gzipSync(log)), LastModified: new Date() });
-    cloudwatch.on(PutMetricDataCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
-    await expect(createHandler(config)(s3Event("cloudfront/throttled.gz"), context)).rejects.toMatchObject({ name: "PublishError", batchIndex: 0 });
+    cloudwatch
+      .on(PutMetricDataCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+    await expect(createHandler(config)(s3Event("cloudfront/throttled.gz"), context)).rejects.toMatchObject({
+      name: "PublishError",
+      batchIndex: 0,
+    });
   });
 
   it("reports only the failed SQS message for redelivery", async () => {
-    s3.on(GetObjectCommand, { Key: "cloudfront/good.gz" }).resolves({ Body: body(gzipSync(log)), LastModified: new Date() });
-    s3.on(GetObjectCommand, { Key: "cloudfront/denied.gz" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+    s3.on(GetObjectCommand, { Key: "cloudfront/good.gz" }).resolves({
+      Body: body(gzipSync(log)),
+      LastModified: new Date(),
+    });
+    s3.on(GetObjectCommand, { Key: "cloudfront/denied.gz" }).rejects(
+      Object.assign(new Error("Access Denied"), { name: "AccessDenied" }),
+    );
     const sqs = {
       Records: [
         { eventSource: "aws:sqs", messageId: "ok", body: JSON.stringify(s3Event("cloudfront/good.gz")) },
@@ -121,7 +183,9 @@ describe("log-parser handler", () => {
         { eventSource: "aws:sqs", messageId: "junk", body: "not json" },
       ],
     };
-    expect(await createHandler(config)(sqs, context)).toEqual({ batchItemFailures: [{ itemIdentifier: "bad" }, { itemIdentifier: "junk" }] });
+    expect(await createHandler(config)(sqs, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: "bad" }, { itemIdentifier: "junk" }],
+    });
   });
 
   it("resumes after the batches an earlier attempt recorded, and refuses progress from another plan", async () => {
@@ -131,7 +195,9 @@ describe("log-parser handler", () => {
     const handler = createHandler(config);
     // First attempt: record the plan hash it writes.
     await handler(s3Event("cloudfront/resume.gz", "v1"), context);
-    const update = dynamo.commandCalls(UpdateCommand).find((c) => String(c.args[0].input.UpdateExpression).startsWith("ADD batches"));
+    const update = dynamo
+      .commandCalls(UpdateCommand)
+      .find((c) => String(c.args[0].input.UpdateExpression).startsWith("ADD batches"));
     const planHash = update?.args[0].input.ExpressionAttributeValues?.[":plan"] as string | undefined;
     expect(planHash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -146,6 +212,8 @@ describe("log-parser handler", () => {
     dynamo.on(GetCommand, { Key: { id: "progress#logs/cloudfront/resume.gz@v3" } }).resolves({
       Item: { id: "progress#logs/cloudfront/resume.gz@v3", planHash: "another plan", batches: new Set([0]) },
     });
-    await expect(handler(s3Event("cloudfront/resume.gz", "v3"), context)).rejects.toMatchObject({ name: "PlanChangedError" });
+    await expect(handler(s3Event("cloudfront/resume.gz", "v3"), context)).rejects.toMatchObject({
+      name: "PlanChangedError",
+    });
   });
 });

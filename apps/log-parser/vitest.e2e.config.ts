@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.e2e.test.ts"],
+    hookTimeout: 600_000,
+    testTimeout: 180_000,
+    env: { POWERTOOLS_LOG_LEVEL: "WARN" },
+  },
+});
