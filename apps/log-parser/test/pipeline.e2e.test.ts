@@ -9,10 +9,12 @@ import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from "@
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateBucketCommand,
+  PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { type MotoServer, startMoto } from "@trackgraph/test-peers";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -235,6 +237,37 @@ describe("log objects in S3 become TrackGraph/CloudFront metrics (moto: S3, Dyna
     for (const event of events) await handler(event, context());
     await createHandler(loadConfig())(events[0], context());
     expectSame(await readBack("E1PIPELINEA", from, end), want);
+  });
+
+  it("reads the notification S3 itself sends to SQS, in Lambda's SQS event shape", async () => {
+    const sqs = new SQSClient(moto.clientConfig);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "log-notifications" }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    const bucket = "trackgraph-e2e-notified";
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            { QueueArn: Attributes?.QueueArn, Events: ["s3:ObjectCreated:*"], Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "cloudfront/" }] } } },
+          ],
+        },
+      }),
+    );
+    const name = "E3SQSWRAPPD.2026-11-25-10.dddd.gz";
+    const gz = gzipSync(makeLog(1500, 8, end, 4));
+    const path = join(work, name);
+    writeFileSync(path, gz);
+    // A key with a space and a plus: S3 encodes them in the notification, the handler must decode them.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `cloudfront/with space+plus/${name}`, Body: gz }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(Messages?.length).toBeGreaterThan(0);
+    const event = {
+      Records: (Messages ?? []).map((m) => ({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body, eventSource: "aws:sqs" })),
+    };
+    expect(await createHandler(loadConfig())(event, context())).toEqual({ batchItemFailures: [] });
+    expectSame(await readBack("E3SQSWRAPPD", new Date(end.getTime() - 20 * 60_000), end), await cfLogs([path]));
   });
 
   it("resumes after a crash in the middle of publishing without sending any batch twice", async () => {
