@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const kind = process.argv[2] ?? "unit";
-const file = kind === "e2e" ? "vitest-e2e.json" : "vitest.json";
+const FILES = { unit: ["vitest.json"], e2e: ["vitest-e2e.json"], all: ["vitest.json", "vitest-e2e.json"] };
+const files = FILES[kind];
+if (files === undefined) throw new Error(`usage: test-summary.mjs unit|e2e|all`);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
