@@ -13,15 +13,18 @@ let skipped = 0;
 const lines = [];
 for (const group of ["packages", "apps"]) {
   for (const name of readdirSync(group)) {
-    const report = join(group, name, "reports", file);
-    if (!existsSync(report)) continue;
-    const json = JSON.parse(readFileSync(report, "utf8"));
-    passed += json.numPassedTests;
-    failed += json.numFailedTests;
-    skipped += json.numPendingTests + json.numTodoTests;
-    lines.push(
-      `  ${`${group}/${name}`.padEnd(28)} ${json.numPassedTests} passed, ${json.numFailedTests} failed`,
-    );
+    for (const file of files) {
+      const report = join(group, name, "reports", file);
+      if (!existsSync(report)) continue;
+      const json = JSON.parse(readFileSync(report, "utf8"));
+      passed += json.numPassedTests;
+      failed += json.numFailedTests;
+      skipped += json.numPendingTests + json.numTodoTests;
+      const tier = file.includes("e2e") ? "e2e " : "unit";
+      lines.push(
+        `  ${`${group}/${name}`.padEnd(28)} ${tier} ${json.numPassedTests} passed, ${json.numFailedTests} failed`,
+      );
+    }
   }
 }
 console.log(`${kind} tests by workspace:\n${lines.join("\n")}`);
