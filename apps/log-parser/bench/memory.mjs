@@ -38,7 +38,9 @@ try {
   );
   const out = JSON.parse(stdout.trim().split("\n").at(-1));
   const r = out.result.processed[0];
-  console.log(`records ${r.records}, batches ${r.batches}, ${((Date.now() - started) / 1000).toFixed(1)} s, peak RSS ${out.maxRssMB} MB (heap capped at 192 MB)`);
+  console.log(
+    `records ${r.records}, batches ${r.batches}, ${((Date.now() - started) / 1000).toFixed(1)} s, peak RSS ${out.maxRssMB} MB (heap capped at 192 MB)`,
+  );
 } finally {
   await moto.stop();
 }

@@ -14,7 +14,12 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { type MotoServer, startMoto } from "@trackgraph/test-peers";
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -242,7 +247,9 @@ describe("log objects in S3 become TrackGraph/CloudFront metrics (moto: S3, Dyna
   it("reads the notification S3 itself sends to SQS, in Lambda's SQS event shape", async () => {
     const sqs = new SQSClient(moto.clientConfig);
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "log-notifications" }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+    );
     const bucket = "trackgraph-e2e-notified";
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(
@@ -250,7 +257,11 @@ describe("log objects in S3 become TrackGraph/CloudFront metrics (moto: S3, Dyna
         Bucket: bucket,
         NotificationConfiguration: {
           QueueConfigurations: [
-            { QueueArn: Attributes?.QueueArn, Events: ["s3:ObjectCreated:*"], Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "cloudfront/" }] } } },
+            {
+              QueueArn: Attributes?.QueueArn,
+              Events: ["s3:ObjectCreated:*"],
+              Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "cloudfront/" }] } },
+            },
           ],
         },
       }),
@@ -260,14 +271,26 @@ describe("log objects in S3 become TrackGraph/CloudFront metrics (moto: S3, Dyna
     const path = join(work, name);
     writeFileSync(path, gz);
     // A key with a space and a plus: S3 encodes them in the notification, the handler must decode them.
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `cloudfront/with space+plus/${name}`, Body: gz }));
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: `cloudfront/with space+plus/${name}`, Body: gz }),
+    );
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     expect(Messages?.length).toBeGreaterThan(0);
     const event = {
-      Records: (Messages ?? []).map((m) => ({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body, eventSource: "aws:sqs" })),
+      Records: (Messages ?? []).map((m) => ({
+        messageId: m.MessageId,
+        receiptHandle: m.ReceiptHandle,
+        body: m.Body,
+        eventSource: "aws:sqs",
+      })),
     };
     expect(await createHandler(loadConfig())(event, context())).toEqual({ batchItemFailures: [] });
-    expectSame(await readBack("E3SQSWRAPPD", new Date(end.getTime() - 20 * 60_000), end), await cfLogs([path]));
+    expectSame(
+      await readBack("E3SQSWRAPPD", new Date(end.getTime() - 20 * 60_000), end),
+      await cfLogs([path]),
+    );
   });
 
   it("resumes after a crash in the middle of publishing without sending any batch twice", async () => {

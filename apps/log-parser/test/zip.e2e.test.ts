@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
-const zipHash = () => createHash("sha256").update(readFileSync(join(root, "dist", "log-parser.zip"))).digest("hex");
+const zipHash = () =>
+  createHash("sha256")
+    .update(readFileSync(join(root, "dist", "log-parser.zip")))
+    .digest("hex");
 
 async function cleanBuild(): Promise<string> {
   rmSync(join(root, "dist"), { recursive: true, force: true });
@@ -20,6 +23,8 @@ describe("the Lambda zip", () => {
     const first = await cleanBuild();
     const second = await cleanBuild();
     expect(second).toBe(first);
-    expect(readFileSync(join(root, "dist", "log-parser.zip.sha256"), "utf8")).toBe(`${first}  log-parser.zip\n`);
+    expect(readFileSync(join(root, "dist", "log-parser.zip.sha256"), "utf8")).toBe(
+      `${first}  log-parser.zip\n`,
+    );
   });
 });

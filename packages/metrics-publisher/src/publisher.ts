@@ -103,7 +103,10 @@ export class MetricsPublisher {
 
   /** Sends a plan made by {@link plan}; for callers that fingerprint the plan before sending it. */
   async send(plan: PublishPlan, options: PublishOptions = {}): Promise<PublishResult> {
-    if (plan.namespace !== this.namespace) throw new Error(`the plan is for namespace ${plan.namespace}, this publisher sends to ${this.namespace}`);
+    if (plan.namespace !== this.namespace)
+      throw new Error(
+        `the plan is for namespace ${plan.namespace}, this publisher sends to ${this.namespace}`,
+      );
     const { batches } = plan;
     const total = batches.length;
     const skipped = skipSet(options.skipBatches, total);
