@@ -1,8 +1,9 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
@@ -79,12 +80,15 @@ interface Summary {
   perMinute: Record<string, number>;
 }
 
+// The package's built CLI, run with node: a bin link to dist/ would not exist on a fresh install.
+const cfLogsCli = join(
+  dirname(createRequire(import.meta.url).resolve("@trackgraph/cloudfront-logs/package.json")),
+  "dist",
+  "cli.js",
+);
+
 async function cfLogs(files: string[]): Promise<Summary> {
-  const { stdout } = await run(join(here, "..", "node_modules", ".bin", "cf-logs"), [
-    "summarize",
-    "--json",
-    ...files,
-  ]);
+  const { stdout } = await run(process.execPath, [cfLogsCli, "summarize", "--json", ...files]);
   return JSON.parse(stdout) as Summary;
 }
 
