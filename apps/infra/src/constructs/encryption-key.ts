@@ -5,6 +5,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias/index.js";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key/index.js";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy/index.js";
 import { Construct } from "constructs";
+import { checkovSkips } from "./checkov.js";
 import { type PolicyStatement, StatementCollector } from "./policy-statements.js";
 
 export interface EncryptionKeyProps {
@@ -44,6 +45,11 @@ export class EncryptionKey extends Construct {
         actions: ["kms:*"],
         resources: ["*"],
       },
+    ]);
+    checkovSkips(this.policy.document, [
+      "CKV_AWS_109: a key policy's resource \"*\" is the key itself; kms:* for the account root is AWS's default key policy, without which the key could become unmanageable.",
+      "CKV_AWS_111: as CKV_AWS_109: the resource of a key policy statement is always this key.",
+      'CKV_AWS_356: as CKV_AWS_109: a key policy cannot name its own ARN, "*" means this key.',
     ]);
     new KmsKeyPolicy(this, "key-policy", { keyId: this.key.keyId, policy: this.policy.json });
   }

@@ -12,9 +12,10 @@ export interface PolicyCondition {
 export interface PolicyStatement {
   sid: string;
   effect?: "Allow" | "Deny";
-  principals?: Array<{ type: "Service" | "AWS" | "*"; identifiers: string[] }>;
+  principals?: Array<{ type: "Service" | "AWS" | "Federated" | "*"; identifiers: string[] }>;
   actions: string[];
-  resources: string[];
+  /** Absent only in trust policies, which name no resource. */
+  resources?: string[];
   conditions?: PolicyCondition[];
 }
 
@@ -23,7 +24,7 @@ function toTerraform(statement: PolicyStatement): Record<string, unknown> {
     sid: statement.sid,
     effect: statement.effect ?? "Allow",
     actions: statement.actions,
-    resources: statement.resources,
+    ...(statement.resources === undefined ? {} : { resources: statement.resources }),
     ...(statement.principals === undefined ? {} : { principals: statement.principals }),
     ...(statement.conditions === undefined ? {} : { condition: statement.conditions }),
   };
@@ -66,7 +67,7 @@ export function policyDocument(
       sid: s.sid,
       effect: s.effect ?? "Allow",
       actions: s.actions,
-      resources: s.resources,
+      ...(s.resources === undefined ? {} : { resources: s.resources }),
       ...(s.principals === undefined ? {} : { principals: s.principals }),
       ...(s.conditions === undefined ? {} : { condition: s.conditions }),
     })),

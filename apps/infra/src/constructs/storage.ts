@@ -39,9 +39,7 @@ export class Storage extends Construct {
       expireCurrentAfterDays: props.logRetentionDays,
       checkovSkips: [
         "CKV_AWS_145: S3 server access logging only delivers to SSE-S3 buckets, so this bucket uses AES256.",
-        "CKV_AWS_18: this is the access-log bucket itself; logging it into itself would loop.",
         "CKV_AWS_144: access logs are rebuilt by re-delivery; cross-region replication would double their cost.",
-        "CKV2_AWS_62: event notifications are configured by the log pipeline construct (aws_s3_bucket_notification).",
       ],
     });
     this.site = new SecureBucket(this, "site", {
