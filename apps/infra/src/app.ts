@@ -1,23 +1,20 @@
 import { App } from "cdktf";
 import type { StackConfig } from "./config/load.js";
+import { BootstrapStack } from "./stacks/bootstrap-stack.js";
 import { type StackArtifacts, TrackgraphStack } from "./stacks/trackgraph-stack.js";
 
 export interface BuildOptions {
   outdir: string;
   stacks: StackConfig[];
-  artifacts?: StackArtifacts;
+  artifacts: StackArtifacts;
 }
 
 /** Builds the cdktf app for the given stacks; `app.synth()` writes `<outdir>/stacks/<stack>/cdk.tf.json`. */
 export function buildApp(options: BuildOptions): App {
-  // skipValidation stays off: construct validations (for example a key without policy) fail the synth.
-  const app = new App({ outdir: options.outdir, skipBackendValidation: false });
+  const app = new App({ outdir: options.outdir });
   for (const { stack, config } of options.stacks) {
-    new TrackgraphStack(app, {
-      stackName: stack,
-      config,
-      ...(options.artifacts ? { artifacts: options.artifacts } : {}),
-    });
+    if (config.kind === "bootstrap") new BootstrapStack(app, { stackName: stack, config });
+    else new TrackgraphStack(app, { stackName: stack, config, artifacts: options.artifacts });
   }
   return app;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildApp } from "./app.js";
@@ -14,8 +15,15 @@ function main(argv: string[]): number {
   const only = values.stack ?? process.env.TRACKGRAPH_STACK;
   const outdir = process.env.CDKTF_OUTDIR ?? here("../../../cdktf.out");
   const started = performance.now();
-  const stacks = loadStackConfigs(here("../config"), only === "" ? undefined : only);
-  const app = buildApp({ outdir, stacks });
+  const configDir = process.env.TRACKGRAPH_CONFIG_DIR ?? here("../config");
+  const stacks = loadStackConfigs(configDir, only === "" ? undefined : only);
+  const logParserZip = here("../../log-parser/dist/log-parser.zip");
+  if (!existsSync(logParserZip)) {
+    throw new ConfigError(
+      `${logParserZip} is missing: build it with \`pnpm build\` (pnpm synth builds it first)`,
+    );
+  }
+  const app = buildApp({ outdir, stacks, artifacts: { logParserZip } });
   app.synth();
   const ms = (performance.now() - started).toFixed(0);
   process.stderr.write(`synthesized ${stacks.map((s) => s.stack).join(", ")} into ${outdir} in ${ms} ms\n`);

@@ -1,7 +1,9 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
+import { Edge } from "../constructs/edge.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
+import { LogPipeline } from "../constructs/log-pipeline.js";
 import { Storage } from "../constructs/storage.js";
 import { Naming } from "./naming.js";
 import { awsProvider } from "./provider.js";
@@ -10,13 +12,13 @@ import { configureStateBackend } from "./state-backend.js";
 /** Build outputs the stack deploys, made by other workspaces before synth. */
 export interface StackArtifacts {
   /** The log-parser Lambda's zip (deterministic, so an unchanged bundle gives no diff). */
-  logParserZip?: string;
+  logParserZip: string;
 }
 
 export interface TrackgraphStackProps {
   stackName: string;
   config: TrackgraphConfig;
-  artifacts?: StackArtifacts;
+  artifacts: StackArtifacts;
 }
 
 /** One TrackGraph environment: storage, edge, log pipeline, backend and telemetry. */
@@ -24,12 +26,20 @@ export class TrackgraphStack extends TerraformStack {
   readonly naming: Naming;
   readonly key: EncryptionKey;
   readonly storage: Storage;
+  readonly edge: Edge;
+  readonly logPipeline: LogPipeline;
 
   constructor(scope: Construct, props: TrackgraphStackProps) {
     super(scope, props.stackName);
     const { config, stackName } = props;
     configureStateBackend(this, stackName, config);
     awsProvider(this, stackName, config);
+    // CloudFront's log delivery source, like all of CloudFront's control plane, lives in us-east-1.
+    const usEast1 = awsProvider(this, stackName, config, {
+      id: "aws-us-east-1",
+      alias: "us_east_1",
+      region: "us-east-1",
+    });
     this.naming = new Naming(config, stackName);
     this.key = new EncryptionKey(this, "key", {
       alias: this.naming.name("data"),
@@ -42,8 +52,31 @@ export class TrackgraphStack extends TerraformStack {
       forceDestroy: config.forceDestroyBuckets,
     });
 
+    this.edge = new Edge(this, "edge", {
+      naming: this.naming,
+      config,
+      site: this.storage.site,
+      logs: this.storage.logs,
+      key: this.key,
+      usEast1,
+    });
+    this.logPipeline = new LogPipeline(this, "log-pipeline", {
+      naming: this.naming,
+      config,
+      logs: this.storage.logs,
+      key: this.key,
+      zipPath: props.artifacts.logParserZip,
+    });
+
+    const siteHost = config.domain?.name ?? this.edge.distribution.domainName;
+    new TerraformOutput(this, "site_url", { value: `https://${siteHost}`, description: "The static site" });
+    new TerraformOutput(this, "distribution_id", { value: this.edge.distribution.id });
     new TerraformOutput(this, "site_bucket", { value: this.storage.site.name });
     new TerraformOutput(this, "logs_bucket", { value: this.storage.logs.name });
     new TerraformOutput(this, "spotify_data_bucket", { value: this.storage.spotifyData.name });
+    new TerraformOutput(this, "log_parser_function", { value: this.logPipeline.function.functionName });
+    new TerraformOutput(this, "log_parser_dead_letter_queue", {
+      value: this.logPipeline.deadLetterQueue.url,
+    });
   }
 }

@@ -1,0 +1,200 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config/index.js";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission/index.js";
+import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification/index.js";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import type { TrackgraphConfig } from "../config/schema.js";
+import type { Naming } from "../stacks/naming.js";
+import { checkovSkips } from "./checkov.js";
+import type { EncryptionKey } from "./encryption-key.js";
+import { policyDocument } from "./policy-statements.js";
+import type { SecureBucket } from "./secure-bucket.js";
+
+/** The namespace the function publishes to; its PutMetricData permission is limited to it. */
+export const LOG_METRICS_NAMESPACE = "TrackGraph/CloudFront";
+
+export interface LogPipelineProps {
+  naming: Naming;
+  config: TrackgraphConfig;
+  logs: SecureBucket;
+  key: EncryptionKey;
+  /** The deterministic zip built by apps/log-parser. */
+  zipPath: string;
+}
+
+/**
+ * The log-parser Lambda and what it needs: its code as a hash-addressed asset (an unchanged bundle gives
+ * no diff), a least-privilege role, the idempotency table, the S3 notification on the log prefix, an SQS
+ * on-failure destination, a log group with retention, reserved concurrency and active tracing.
+ */
+export class LogPipeline extends Construct {
+  readonly function: LambdaFunction;
+  readonly table: DynamodbTable;
+  readonly deadLetterQueue: SqsQueue;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: LogPipelineProps) {
+    super(scope, id);
+    const { naming, config, logs, key } = props;
+    const settings = config.logPipeline;
+    const functionName = naming.name("log-parser");
+
+    this.table = new DynamodbTable(this, "idempotency", {
+      name: naming.name("log-parser-idempotency"),
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "id",
+      attribute: [{ name: "id", type: "S" }],
+      ttl: { attributeName: "expiration", enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: key.key.arn },
+      deletionProtectionEnabled: !config.forceDestroyBuckets,
+    });
+
+    this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
+      name: naming.name("log-parser-failures"),
+      messageRetentionSeconds: 14 * 24 * 3600,
+      kmsMasterKeyId: key.key.arn,
+      kmsDataKeyReusePeriodSeconds: 300,
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: settings.functionLogRetentionDays,
+      kmsKeyId: key.key.arn,
+    });
+    key.grant({
+      sid: "CloudWatchLogsEncryptsLogGroups",
+      principals: [{ type: "Service", identifiers: [`logs.${key.region}.amazonaws.com`] }],
+      actions: [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+        "kms:GenerateDataKey",
+        "kms:DescribeKey",
+      ],
+      conditions: [
+        {
+          test: "ArnLike",
+          variable: "kms:EncryptionContext:aws:logs:arn",
+          values: [`arn:${key.partition}:logs:${key.region}:${key.accountId}:log-group:*`],
+        },
+      ],
+    });
+
+    const trust = policyDocument(this, "trust", [
+      {
+        sid: "LambdaAssumes",
+        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+        actions: ["sts:AssumeRole"],
+      },
+    ]);
+    this.role = new IamRole(this, "role", { name: functionName, assumeRolePolicy: trust.json });
+    const permissions = policyDocument(this, "permissions", [
+      {
+        sid: "ReadAccessLogs",
+        actions: ["s3:GetObject", "s3:GetObjectVersion"],
+        resources: [logs.objectsArn(settings.prefix)],
+      },
+      {
+        // PutMetricData has no resource-level permissions: "*" is required; the namespace condition limits it.
+        sid: "PublishCloudFrontMetrics",
+        actions: ["cloudwatch:PutMetricData"],
+        resources: ["*"],
+        conditions: [
+          { test: "StringEquals", variable: "cloudwatch:namespace", values: [LOG_METRICS_NAMESPACE] },
+        ],
+      },
+      {
+        sid: "IdempotencyRecords",
+        actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        resources: [this.table.arn],
+      },
+      { sid: "SendFailures", actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
+      { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [key.key.arn] },
+      {
+        sid: "WriteOwnLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${this.logGroup.arn}:*`],
+      },
+      {
+        // X-Ray's trace APIs have no resource-level permissions: "*" is required.
+        sid: "WriteTraces",
+        actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        resources: ["*"],
+      },
+    ]);
+    new IamRolePolicy(this, "role-policy", {
+      name: "log-parser",
+      role: this.role.id,
+      policy: permissions.json,
+    });
+
+    const code = new TerraformAsset(this, "code", { path: props.zipPath, type: AssetType.FILE });
+    this.function = new LambdaFunction(this, "function", {
+      functionName,
+      description: "CloudFront access logs in S3 to TrackGraph/CloudFront metrics",
+      role: this.role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: code.path,
+      sourceCodeHash: Fn.filebase64sha256(code.path),
+      memorySize: settings.memoryMb,
+      timeout: settings.timeoutSeconds,
+      reservedConcurrentExecutions: settings.reservedConcurrency,
+      tracingConfig: { mode: "Active" },
+      kmsKeyArn: key.key.arn,
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      environment: {
+        variables: {
+          IDEMPOTENCY_TABLE: this.table.name,
+          LOG_PREFIX: settings.prefix,
+          IDEMPOTENCY_TTL_SECONDS: String(settings.idempotencyTtlDays * 24 * 3600),
+          POWERTOOLS_SERVICE_NAME: "log-parser",
+          POWERTOOLS_LOG_LEVEL: "INFO",
+        },
+      },
+      dependsOn: [this.logGroup],
+    });
+    checkovSkips(this.function, [
+      "CKV_AWS_116: failed async events go to an SQS on-failure destination (aws_lambda_function_event_invoke_config), which replaces a DLQ and carries the error.",
+      "CKV_AWS_117: the function reaches only S3, DynamoDB, CloudWatch and X-Ray public endpoints; a VPC would add NAT cost and no isolation.",
+      "CKV_AWS_272: the code is a deterministic zip built in CI and pinned by its SHA-256 (source_code_hash); code signing adds a signing profile for no further guarantee here.",
+    ]);
+
+    new LambdaFunctionEventInvokeConfig(this, "async", {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: settings.maxRetryAttempts,
+      maximumEventAgeInSeconds: 6 * 3600,
+      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+    });
+
+    const permission = new LambdaPermission(this, "s3-invokes", {
+      statementId: "AllowLogsBucket",
+      action: "lambda:InvokeFunction",
+      functionName: this.function.functionName,
+      principal: "s3.amazonaws.com",
+      sourceArn: logs.arn,
+      sourceAccount: key.accountId,
+    });
+    new S3BucketNotification(this, "notification", {
+      bucket: logs.bucket.id,
+      lambdaFunction: [
+        {
+          lambdaFunctionArn: this.function.arn,
+          events: ["s3:ObjectCreated:*"],
+          filterPrefix: settings.prefix,
+        },
+      ],
+      dependsOn: [permission],
+    });
+  }
+}
