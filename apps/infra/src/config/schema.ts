@@ -78,8 +78,22 @@ const githubSchema = z
   })
   .strict();
 
+const bootstrapSchema = z
+  .object({
+    /** ECR repositories for the images the stacks deploy. */
+    ecrRepositories: z
+      .array(resourceName)
+      .min(1)
+      .default(["backend", "collector-proxy", "collector-scraper"]),
+    /** Days old state versions are kept (they are the undo history of every apply). */
+    stateNoncurrentVersionDays: z.number().int().min(1).default(90),
+  })
+  .strict();
+
 export const trackgraphConfigSchema = z
   .object({
+    /** `environment` (the TrackGraph stack) or `bootstrap` (once per account: state bucket, ECR, GitHub OIDC). */
+    kind: z.enum(["environment", "bootstrap"]).default("environment"),
     project: resourceName.default("trackgraph"),
     region: awsRegion.default("us-east-1"),
     /** When set, the provider refuses to touch any other account. */
@@ -95,8 +109,14 @@ export const trackgraphConfigSchema = z
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
     /** Keep data buckets when the stack is destroyed (`force_destroy` stays off). */
     forceDestroyBuckets: z.boolean().default(false),
+    bootstrap: bootstrapSchema.default(bootstrapSchema.parse({})),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.kind !== "bootstrap" || c.github !== undefined, {
+    message:
+      "a bootstrap stack needs github.repository (the repository whose workflows may assume its roles)",
+    path: ["github"],
+  });
 
 export const stackFileSchema = z.object({ trackgraph: trackgraphConfigSchema }).strict();
 

@@ -1,0 +1,206 @@
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy/index.js";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository/index.js";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { TrackgraphConfig } from "../config/schema.js";
+import { EncryptionKey } from "../constructs/encryption-key.js";
+import { policyDocument } from "../constructs/policy-statements.js";
+import { SecureBucket } from "../constructs/secure-bucket.js";
+import { Naming } from "./naming.js";
+import { awsProvider } from "./provider.js";
+import { configureStateBackend } from "./state-backend.js";
+
+const GITHUB_OIDC = "token.actions.githubusercontent.com";
+
+export interface BootstrapStackProps {
+  stackName: string;
+  config: TrackgraphConfig;
+}
+
+/**
+ * Applied once per account, before any environment stack: the Terraform state bucket, the ECR
+ * repositories, and GitHub's OIDC provider with two roles: a read-only plan role for pull requests and a
+ * deploy role that only the protected GitHub environment can assume.
+ */
+export class BootstrapStack extends TerraformStack {
+  constructor(scope: Construct, props: BootstrapStackProps) {
+    super(scope, props.stackName);
+    const { config, stackName } = props;
+    const github = config.github;
+    if (github === undefined) throw new Error("a bootstrap stack needs github.repository");
+    // Its own state stays local until the bucket it creates exists; see the README for the migration.
+    configureStateBackend(this, stackName, { ...config, state: undefined });
+    awsProvider(this, stackName, config);
+    const naming = new Naming(config, stackName);
+    const key = new EncryptionKey(this, "key", {
+      alias: naming.name("state"),
+      description: `TrackGraph ${stackName}: Terraform state and container images`,
+    });
+
+    const state = new SecureBucket(this, "state", {
+      naming,
+      purpose: "tfstate",
+      encryption: { kind: "kms", key },
+      versioned: true,
+      forceDestroy: false,
+      noncurrentVersionDays: config.bootstrap.stateNoncurrentVersionDays,
+      checkovSkips: [
+        "CKV_AWS_18: state access is recorded by CloudTrail (the deploy and plan roles' sessions); a bucket only for this bucket's access logs would hold nothing else.",
+        "CKV_AWS_144: versioning keeps every state; cross-region replication of a few kilobytes would add a second region to bootstrap.",
+        "CKV2_AWS_62: nothing reacts to state writes.",
+      ],
+    });
+
+    const repositories = config.bootstrap.ecrRepositories.map((name) => {
+      const repository = new EcrRepository(this, `ecr-${name}`, {
+        name: `${config.project}/${name}`,
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: key.key.arn }],
+      });
+      new EcrLifecyclePolicy(this, `ecr-${name}-lifecycle`, {
+        repository: repository.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: "untagged images go after 7 days",
+              selection: {
+                tagStatus: "untagged",
+                countType: "sinceImagePushed",
+                countUnit: "days",
+                countNumber: 7,
+              },
+              action: { type: "expire" },
+            },
+            {
+              rulePriority: 2,
+              description: "keep the last 50 images",
+              selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 },
+              action: { type: "expire" },
+            },
+          ],
+        }),
+      });
+      return repository;
+    });
+
+    const oidc = new IamOpenidConnectProvider(this, "github-oidc", {
+      url: `https://${GITHUB_OIDC}`,
+      clientIdList: ["sts.amazonaws.com"],
+    });
+    const repo = `repo:${github.repository}`;
+    const trust = (id: string, subjects: string[]) =>
+      policyDocument(this, id, [
+        {
+          sid: "GitHubActionsAssumes",
+          principals: [{ type: "Federated", identifiers: [oidc.arn] }],
+          actions: ["sts:AssumeRoleWithWebIdentity"],
+          conditions: [
+            { test: "StringEquals", variable: `${GITHUB_OIDC}:aud`, values: ["sts.amazonaws.com"] },
+            { test: "StringEquals", variable: `${GITHUB_OIDC}:sub`, values: subjects },
+          ],
+        },
+      ]);
+
+    // Plan: pull requests and the deploy branch; reads everything, writes only Terraform's lock files.
+    const plan = new IamRole(this, "plan-role", {
+      name: naming.name("plan"),
+      description: "terraform plan from GitHub Actions: read-only, plus state lock files",
+      assumeRolePolicy: trust("plan-trust", [
+        `${repo}:pull_request`,
+        `${repo}:ref:refs/heads/${github.deployBranch}`,
+      ]).json,
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, "plan-read-only", {
+      role: plan.name,
+      policyArn: `arn:${key.partition}:iam::aws:policy/ReadOnlyAccess`,
+    });
+    new IamRolePolicy(this, "plan-state", {
+      role: plan.id,
+      name: "terraform-state",
+      policy: policyDocument(this, "plan-state-policy", [
+        { sid: "ListState", actions: ["s3:ListBucket"], resources: [state.arn] },
+        { sid: "ReadState", actions: ["s3:GetObject"], resources: [state.objectsArn()] },
+        {
+          sid: "LockState",
+          actions: ["s3:PutObject", "s3:DeleteObject"],
+          resources: [`${state.arn}/*.tflock`],
+        },
+        {
+          sid: "StateKey",
+          actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+          resources: [key.key.arn],
+        },
+      ]).json,
+    });
+
+    // Deploy: only jobs in the protected GitHub environment (its branch rule admits only the deploy branch).
+    const deploy = new IamRole(this, "deploy-role", {
+      name: naming.name("deploy"),
+      description: "cdktf deploy from the protected GitHub environment",
+      assumeRolePolicy: trust("deploy-trust", [`${repo}:environment:${github.deployEnvironment}`]).json,
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, "deploy-power-user", {
+      role: deploy.name,
+      policyArn: `arn:${key.partition}:iam::aws:policy/PowerUserAccess`,
+    });
+    const projectRoles = `arn:${key.partition}:iam::${key.accountId}:role/${config.project}-*`;
+    new IamRolePolicy(this, "deploy-iam", {
+      role: deploy.id,
+      name: "project-roles",
+      policy: policyDocument(this, "deploy-iam-policy", [
+        {
+          // PowerUserAccess excludes IAM: these admit exactly the roles this project names.
+          sid: "ManageProjectRoles",
+          actions: [
+            "iam:CreateRole",
+            "iam:DeleteRole",
+            "iam:GetRole",
+            "iam:TagRole",
+            "iam:UntagRole",
+            "iam:UpdateRole",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:GetRolePolicy",
+            "iam:DeleteRolePolicy",
+            "iam:ListRolePolicies",
+            "iam:ListAttachedRolePolicies",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:ListInstanceProfilesForRole",
+            "iam:PassRole",
+          ],
+          resources: [projectRoles],
+        },
+        { sid: "WriteState", actions: ["s3:ListBucket"], resources: [state.arn] },
+        {
+          sid: "WriteStateObjects",
+          actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          resources: [state.objectsArn()],
+        },
+        {
+          sid: "StateKey",
+          actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+          resources: [key.key.arn],
+        },
+      ]).json,
+    });
+
+    new TerraformOutput(this, "state_bucket", { value: state.name });
+    new TerraformOutput(this, "state_kms_key_arn", { value: key.key.arn });
+    new TerraformOutput(this, "plan_role_arn", { value: plan.arn });
+    new TerraformOutput(this, "deploy_role_arn", { value: deploy.arn });
+    new TerraformOutput(this, "ecr_repositories", {
+      value: Object.fromEntries(
+        repositories.map((r, i) => [config.bootstrap.ecrRepositories[i], r.repositoryUrl]),
+      ),
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadStackConfigs, parseStackConfig } from "../src/config/load.js";
+
+const configDir = join(import.meta.dirname, "..", "config");
+
+describe("stack configuration", () => {
+  it("fills every key a stack leaves out with production defaults", () => {
+    const config = parseStackConfig("dev.json", JSON.stringify({ trackgraph: { environment: "dev" } }));
+    expect(config).toMatchObject({
+      kind: "environment",
+      project: "trackgraph",
+      region: "us-east-1",
+      owner: "platform-team",
+      forceDestroyBuckets: false,
+      site: { priceClass: "PriceClass_100", spaFallback: "/index.html" },
+      logPipeline: {
+        prefix: "cloudfront/",
+        memoryMb: 256,
+        timeoutSeconds: 300,
+        reservedConcurrency: 5,
+        logRetentionDays: 90,
+      },
+    });
+  });
+
+  it.each([
+    [{ region: "europe" }, 'trackgraph.region: got "europe", expected an AWS region such as eu-west-1'],
+    [{ accountId: 12345 }, "trackgraph.accountId: got 12345, expected"],
+    [{ logPipeline: { memoryMb: 64 } }, "trackgraph.logPipeline.memoryMb: got 64, expected"],
+    [
+      { logPipeline: { prefix: "logs" } },
+      'trackgraph.logPipeline.prefix: got "logs", expected an S3 key prefix ending in /',
+    ],
+    [
+      {
+        domain: { name: "x.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" },
+      },
+      "expected an ACM certificate ARN in us-east-1",
+    ],
+    [{ bucketz: true }, 'trackgraph: unknown key(s) "bucketz"'],
+  ])("names the key, the value and what was expected for %j", (overrides, message) => {
+    expect(() => parseStackConfig("prod.json", JSON.stringify({ trackgraph: overrides }))).toThrowError(
+      ConfigError,
+    );
+    expect(() => parseStackConfig("prod.json", JSON.stringify({ trackgraph: overrides }))).toThrow(message);
+  });
+
+  it("reports JSON syntax errors with the file", () => {
+    expect(() => parseStackConfig("prod.json", "{ trackgraph: ")).toThrow(/^prod\.json: not valid JSON/);
+  });
+
+  it("synthesizes every committed stack file, the template excluded", () => {
+    expect(loadStackConfigs(configDir).map((s) => s.stack)).toEqual(["bootstrap", "dev"]);
+    expect(() => loadStackConfigs(configDir, "nope")).toThrow(
+      /stack "nope" has no config file .*nope\.json \(known: bootstrap, dev\)/,
+    );
+  });
+
+  it("exits 1 with the named error when a stack file is bad (the built app, as pnpm synth runs it)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "infra-config-"));
+    writeFileSync(join(dir, "prod.json"), JSON.stringify({ trackgraph: { region: "mars-1" } }));
+    const error = await promisify(execFile)(
+      process.execPath,
+      [join(import.meta.dirname, "..", "dist", "main.js")],
+      {
+        env: { ...process.env, TRACKGRAPH_CONFIG_DIR: dir, CDKTF_OUTDIR: join(dir, "out") },
+      },
+    ).catch((e: unknown) => e as { code: number; stderr: string });
+    expect(error).toMatchObject({ code: 1 });
+    expect((error as { stderr: string }).stderr).toContain(
+      'prod.json: invalid stack config\n  trackgraph.region: got "mars-1", expected an AWS region such as eu-west-1',
+    );
+  });
+});
