@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/main.ts", "src/checkov-cli.ts"],
+  entry: { main: "src/main.ts", "checkov-cli": "src/checkov-cli.ts", "infra-diff": "src/diff/cli.ts" },
   format: ["esm"],
   target: "node20",
   platform: "node",
