@@ -8,7 +8,7 @@ const outdir = mkdtempSync(join(tmpdir(), "synth-bench-"));
 const runs = [];
 for (let i = 0; i < 6; i++) {
   const started = process.hrtime.bigint();
-  const stderr = execFileSync(process.execPath, ["dist/main.js"], {
+  execFileSync(process.execPath, ["dist/main.js"], {
     env: { ...process.env, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
     stdio: ["ignore", "ignore", "pipe"],

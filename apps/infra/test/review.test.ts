@@ -7,6 +7,13 @@ import { logicalIdAt, synthBootstrap, synthStack } from "./synth.js";
 const stacks = (entries: Record<string, unknown>) =>
   new Map(Object.entries(entries) as Array<[string, StackJson]>);
 const clone = <T>(value: T): T => structuredClone(value);
+
+/** The statements of the first policy document whose logical id starts with `prefix` (throws when absent). */
+function statementsOf<S>(json: ReturnType<typeof synthStack>["json"], prefix: string): S[] {
+  const doc = Object.entries(json.data.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith(prefix));
+  if (doc === undefined) throw new Error(`no policy document ${prefix}*`);
+  return (doc[1] as { statement: S[] }).statement;
+}
 const base = synthStack({}, "dev").json;
 
 describe("infrastructure review", () => {
@@ -73,14 +80,12 @@ describe("infrastructure review", () => {
 
   it("reports IAM gains and losses per statement, and flags widening", () => {
     const widened = clone(base);
-    const doc = Object.entries(widened.data.aws_iam_policy_document ?? {}).find(([id]) =>
-      id.startsWith("log-pipeline_permissions"),
-    );
-    const statements = (
-      doc?.[1] as {
-        statement: Array<{ sid: string; actions: string[]; resources: string[]; condition?: unknown[] }>;
-      }
-    ).statement;
+    const statements = statementsOf<{
+      sid: string;
+      actions: string[];
+      resources: string[];
+      condition?: unknown[];
+    }>(widened, "log-pipeline_permissions");
     const read = statements.find((s) => s.sid === "ReadAccessLogs");
     const metrics = statements.find((s) => s.sid === "PublishCloudFrontMetrics");
     if (read === undefined || metrics === undefined) throw new Error("fixture statements missing");
@@ -108,10 +113,7 @@ describe("infrastructure review", () => {
 
   it("does not call a narrowed statement widening", () => {
     const narrowed = clone(base);
-    const doc = Object.entries(narrowed.data.aws_iam_policy_document ?? {}).find(([id]) =>
-      id.startsWith("log-pipeline_permissions"),
-    );
-    const statements = (doc?.[1] as { statement: Array<{ sid: string; actions: string[] }> }).statement;
+    const statements = statementsOf<{ sid: string; actions: string[] }>(narrowed, "log-pipeline_permissions");
     const records = statements.find((s) => s.sid === "IdempotencyRecords");
     if (records) records.actions = records.actions.filter((a) => a !== "dynamodb:DeleteItem");
     expect(computeReview(stacks({ dev: base }), stacks({ dev: narrowed })).iam).toEqual([
@@ -158,11 +160,7 @@ describe("infrastructure review", () => {
 
   it("calls a new Allow to everyone public access, and a new Deny to everyone not", () => {
     const opened = clone(base);
-    const site = Object.entries(opened.data.aws_iam_policy_document ?? {}).find(([id]) =>
-      id.startsWith("storage_site_"),
-    )?.[1] as {
-      statement: Array<Record<string, unknown>>;
-    };
+    const site = { statement: statementsOf<Record<string, unknown>>(opened, "storage_site_") };
     site.statement.push({
       sid: "Everyone",
       effect: "Allow",

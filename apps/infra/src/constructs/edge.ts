@@ -35,7 +35,7 @@ export class Edge extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
-    const { naming, config, site, logs, key } = props;
+    const { naming, config, site, key } = props;
 
     const oac = new CloudfrontOriginAccessControl(this, "origin-access", {
       name: naming.name("site"),
