@@ -41,6 +41,19 @@ export class PlanChangedError extends Error {
   override readonly name = "PlanChangedError";
 }
 
+function nothingPublished(status: "missing" | "unreadable", key: string): ObjectResult {
+  return {
+    status,
+    key,
+    records: 0,
+    malformed: 0,
+    truncated: false,
+    batches: 0,
+    batchesSent: 0,
+    batchesResumed: 0,
+  };
+}
+
 /** Identifies one version of one object: the unit of exactly-once processing. */
 export function objectId(ref: ObjectRef): string {
   return `${ref.bucket}/${ref.key}@${ref.versionId ?? ref.eTag ?? "unversioned"}`;
@@ -74,16 +87,7 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
   } catch (error) {
     if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
       logger.warn("log object no longer exists; nothing to count", { object: id });
-      return {
-        status: "missing",
-        key: ref.key,
-        records: 0,
-        malformed: 0,
-        truncated: false,
-        batches: 0,
-        batchesSent: 0,
-        batchesResumed: 0,
-      };
+      return nothingPublished("missing", ref.key);
     }
     throw error;
   }
@@ -108,16 +112,7 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
         object: id,
         error: error.message,
       });
-      return {
-        status: "unreadable",
-        key: ref.key,
-        records: 0,
-        malformed: 0,
-        truncated: false,
-        batches: 0,
-        batchesSent: 0,
-        batchesResumed: 0,
-      };
+      return nothingPublished("unreadable", ref.key);
     } else {
       throw error;
     }
@@ -151,18 +146,7 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
     skipBatches: done,
     onBatchPublished: (index) => deps.progress.add(id, hash, index),
   });
-  logger.info("log object published", {
-    object: id,
-    distributionId,
-    format: summary.format,
-    records: summary.records,
-    malformed: summary.malformed,
-    truncated,
-    batches: result.totalBatches,
-    batchesSent: result.publishedBatches.length,
-    batchesResumed: result.skippedBatches.length,
-  });
-  return {
+  const outcome: ObjectResult = {
     status: "published",
     key: ref.key,
     records: summary.records,
@@ -172,4 +156,6 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
     batchesSent: result.publishedBatches.length,
     batchesResumed: result.skippedBatches.length,
   };
+  logger.info("log object published", { object: id, distributionId, format: summary.format, ...outcome });
+  return outcome;
 }

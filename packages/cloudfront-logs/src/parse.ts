@@ -4,7 +4,7 @@ import { type DecompressedInput, isDecompressionError, type LogInput, openInput 
 import { type LineSink, LineSplitter } from "./line-splitter.js";
 import type { CloudFrontLogRecord } from "./record.js";
 import type { LogFormat, LogSummary } from "./summary.js";
-import { JsonLinesSink, W3CTextSink } from "./text-sinks.js";
+import { JsonLinesSink, TextLineSink, W3CTextSink } from "./text-sinks.js";
 import { W3CAggregator } from "./w3c-aggregator.js";
 
 export interface ParseOptions {
@@ -43,7 +43,7 @@ class FormatDetector implements LineSink {
   /** Records completed since the last call (always empty when records are not kept). */
   takeRecords(): CloudFrontLogRecord[] {
     const sink = this.sink;
-    if (sink instanceof W3CTextSink || sink instanceof JsonLinesSink) return sink.records.splice(0);
+    if (sink instanceof TextLineSink) return sink.records.splice(0);
     return [];
   }
 

@@ -4,11 +4,17 @@ import type { LineSink } from "./line-splitter.js";
 import { CloudFrontLogRecord } from "./record.js";
 import { jsonFieldText, lineValuesFromText } from "./string-values.js";
 
-/** Turns text lines into field maps, validating them like the aggregator does. */
-abstract class TextLineSink implements LineSink {
+/**
+ * Turns text lines into field maps, validating them like the aggregator does, and keeps the valid ones
+ * as records when asked (readRecords drains them after every chunk).
+ */
+export abstract class TextLineSink implements LineSink {
+  readonly records: CloudFrontLogRecord[] = [];
+
   constructor(
     protected readonly accumulator: Accumulator,
     protected readonly defaultDistributionId: string,
+    private readonly keepRecords: boolean,
   ) {}
 
   line(buf: Buffer, start: number, end: number, lineNumber: number): void {
@@ -24,7 +30,7 @@ abstract class TextLineSink implements LineSink {
       return;
     }
     this.accumulator.accept(parsed);
-    this.onRecord(new CloudFrontLogRecord(lineNumber, values));
+    if (this.keepRecords) this.records.push(new CloudFrontLogRecord(lineNumber, values));
   }
 
   /** The line's fields by name, or undefined when the line was a header or has been rejected. */
@@ -34,16 +40,14 @@ abstract class TextLineSink implements LineSink {
     end: number,
     lineNumber: number,
   ): Map<string, string> | undefined;
-
-  protected onRecord(_record: CloudFrontLogRecord): void {}
 }
 
+/** W3C lines as records (the aggregate-only path is the byte-level W3CAggregator). */
 export class W3CTextSink extends TextLineSink {
   private fields: readonly string[] | undefined;
-  readonly records: CloudFrontLogRecord[] = [];
 
   constructor(accumulator: Accumulator, defaultDistributionId: string, fields?: readonly string[]) {
-    super(accumulator, defaultDistributionId);
+    super(accumulator, defaultDistributionId, true);
     this.fields = fields;
   }
 
@@ -74,23 +78,9 @@ export class W3CTextSink extends TextLineSink {
     }
     return new Map(fields.map((name, k) => [name, parts[k] ?? "-"]));
   }
-
-  protected override onRecord(record: CloudFrontLogRecord): void {
-    this.records.push(record);
-  }
 }
 
 export class JsonLinesSink extends TextLineSink {
-  readonly records: CloudFrontLogRecord[] = [];
-
-  constructor(
-    accumulator: Accumulator,
-    defaultDistributionId: string,
-    private readonly keepRecords: boolean,
-  ) {
-    super(accumulator, defaultDistributionId);
-  }
-
   protected fieldsOf(
     buf: Buffer,
     start: number,
@@ -111,9 +101,5 @@ export class JsonLinesSink extends TextLineSink {
     const values = new Map<string, string>();
     for (const [name, value] of Object.entries(parsed)) values.set(name, jsonFieldText(value) ?? "-");
     return values;
-  }
-
-  protected override onRecord(record: CloudFrontLogRecord): void {
-    if (this.keepRecords) this.records.push(record);
   }
 }

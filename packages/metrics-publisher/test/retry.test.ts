@@ -7,64 +7,56 @@ import { MetricsPublisher } from "../src/index.js";
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 const metric = { kind: "counter", name: "R", value: 1, timestamp: new Date(NOW - 60_000) } as const;
 
-describe("retries come from the SDK", () => {
-  it("retries throttling with the default client until it succeeds", async () => {
-    let attempts = 0;
-    const client = new CloudWatchClient({
-      region: "us-east-1",
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-      retryMode: "standard",
-      maxAttempts: 3,
-      requestHandler: {
-        handle: async () => {
-          attempts++;
-          const throttled = attempts < 3;
-          const body = throttled ? JSON.stringify({ __type: "Throttling", message: "Rate exceeded" }) : "{}";
-          return {
-            response: new HttpResponse({
-              statusCode: throttled ? 400 : 200,
-              headers: { "content-type": "application/x-amz-json-1.0" },
-              body: Buffer.from(body),
-            }),
-          };
-        },
+/** A real client whose HTTP layer answers each attempt with the next status, and counts attempts. */
+function clientAnswering(statuses: number[], maxAttempts: number) {
+  const seen = { attempts: 0 };
+  const client = new CloudWatchClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    retryMode: "standard",
+    maxAttempts,
+    requestHandler: {
+      handle: async () => {
+        const statusCode = statuses[Math.min(seen.attempts, statuses.length - 1)] ?? 200;
+        seen.attempts++;
+        const body =
+          statusCode === 200
+            ? "{}"
+            : JSON.stringify({
+                __type: statusCode === 400 ? "Throttling" : "ServiceUnavailable",
+                message: "try later",
+              });
+        return {
+          response: new HttpResponse({
+            statusCode,
+            headers: { "content-type": "application/x-amz-json-1.0" },
+            body: Buffer.from(body),
+          }),
+        };
       },
-    });
+    },
+  });
+  return { client, seen };
+}
+
+describe("retries come from the SDK", () => {
+  it("retries throttling with the SDK's strategy until it succeeds", async () => {
+    const { client, seen } = clientAnswering([400, 400, 200], 3);
     const result = await new MetricsPublisher({
       namespace: "TrackGraph/Test",
       client,
       now: () => NOW,
     }).publish([metric]);
     expect(result.publishedBatches).toEqual([0]);
-    expect(attempts).toBe(3);
+    expect(seen.attempts).toBe(3);
   });
-});
 
-describe("a request that fails after the SDK's retries", () => {
-  it("surfaces as a PublishError naming the batch", async () => {
-    let attempts = 0;
-    const client = new CloudWatchClient({
-      region: "us-east-1",
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-      retryMode: "standard",
-      maxAttempts: 2,
-      requestHandler: {
-        handle: async () => {
-          attempts++;
-          return {
-            response: new HttpResponse({
-              statusCode: 503,
-              headers: { "content-type": "application/x-amz-json-1.0" },
-              body: Buffer.from(JSON.stringify({ __type: "ServiceUnavailable", message: "try later" })),
-            }),
-          };
-        },
-      },
-    });
+  it("surfaces a request that still fails after the retries as a PublishError naming the batch", async () => {
+    const { client, seen } = clientAnswering([503], 2);
     const error = await new MetricsPublisher({ namespace: "TrackGraph/Test", client, now: () => NOW })
       .publish([metric])
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "PublishError", batchIndex: 0, completedBatches: [] });
-    expect(attempts).toBe(2);
+    expect(seen.attempts).toBe(2);
   });
 });

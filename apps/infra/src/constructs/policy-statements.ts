@@ -56,20 +56,16 @@ export class StatementCollector {
   }
 }
 
-/** Statements fixed at construction time, written eagerly. */
+/** A policy document whose statements are all known now. Trust policies (sts:*) alone may omit resources. */
 export function policyDocument(
   scope: Construct,
   id: string,
   statements: PolicyStatement[],
 ): DataAwsIamPolicyDocument {
-  return new DataAwsIamPolicyDocument(scope, id, {
-    statement: statements.map((s) => ({
-      sid: s.sid,
-      effect: s.effect ?? "Allow",
-      actions: s.actions,
-      ...(s.resources === undefined ? {} : { resources: s.resources }),
-      ...(s.principals === undefined ? {} : { principals: s.principals }),
-      ...(s.conditions === undefined ? {} : { condition: s.conditions }),
-    })),
-  });
+  for (const s of statements) {
+    if (s.resources === undefined && !s.actions.every((a) => a.startsWith("sts:"))) {
+      throw new Error(`statement "${s.sid}" names no resource; only trust policies (sts:*) may omit them`);
+    }
+  }
+  return new StatementCollector(scope, id, statements).document;
 }
