@@ -16,6 +16,8 @@ export interface TelemetryConfig {
   prometheusPort: number | undefined;
   /** Spans kept in memory while the collector is unreachable; the rest are dropped and counted. */
   maxQueueSize: number;
+  /** How long shutdown waits for the last export before it gives up (a stopping container has seconds). */
+  shutdownTimeoutMillis: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -87,5 +89,8 @@ export function resolveTelemetryConfig(env: Env = process.env): TelemetryConfig 
         : positiveInteger("TRACKGRAPH_OTEL_PROMETHEUS_PORT", env.TRACKGRAPH_OTEL_PROMETHEUS_PORT, 9464),
     maxQueueSize:
       positiveInteger("TRACKGRAPH_OTEL_MAX_QUEUE_SIZE", env.TRACKGRAPH_OTEL_MAX_QUEUE_SIZE, 2048) ?? 2048,
+    shutdownTimeoutMillis:
+      positiveInteger("TRACKGRAPH_OTEL_SHUTDOWN_TIMEOUT_MS", env.TRACKGRAPH_OTEL_SHUTDOWN_TIMEOUT_MS, 5000) ??
+      5000,
   };
 }

@@ -12,6 +12,7 @@ describe("resolveTelemetryConfig", () => {
       samplingRatio: 0.1,
       prometheusPort: 9464,
       maxQueueSize: 2048,
+      shutdownTimeoutMillis: 5000,
     });
   });
 
