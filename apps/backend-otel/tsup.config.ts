@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { history: "src/history.ts" },
+  // Not bundled: the OpenTelemetry instrumentations patch the AWS SDK and node:http as they are imported.
+  entry: { server: "src/server.ts", history: "src/history.ts" },
   format: ["esm"],
   target: "node20",
   platform: "node",

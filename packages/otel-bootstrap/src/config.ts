@@ -12,8 +12,11 @@ export interface TelemetryConfig {
   otlpHeaders: Record<string, string>;
   /** Fraction of root traces sampled (parent-based: a sampled parent is always followed). */
   samplingRatio: number;
-  /** Port of the Prometheus scrape endpoint; undefined turns it off. */
-  prometheusPort: number | undefined;
+  /**
+   * Port of the Prometheus scrape endpoint; "embedded" serves no port of its own (the service mounts
+   * `telemetry.prometheus.getMetricsRequestHandler` on a route it protects); undefined turns it off.
+   */
+  prometheusPort: number | "embedded" | undefined;
   /** Spans kept in memory while the collector is unreachable; the rest are dropped and counted. */
   maxQueueSize: number;
   /** How long shutdown waits for the last export before it gives up (a stopping container has seconds). */
@@ -86,7 +89,9 @@ export function resolveTelemetryConfig(env: Env = process.env): TelemetryConfig 
     prometheusPort:
       env.TRACKGRAPH_OTEL_PROMETHEUS_PORT === "off"
         ? undefined
-        : positiveInteger("TRACKGRAPH_OTEL_PROMETHEUS_PORT", env.TRACKGRAPH_OTEL_PROMETHEUS_PORT, 9464),
+        : env.TRACKGRAPH_OTEL_PROMETHEUS_PORT === "embedded"
+          ? "embedded"
+          : positiveInteger("TRACKGRAPH_OTEL_PROMETHEUS_PORT", env.TRACKGRAPH_OTEL_PROMETHEUS_PORT, 9464),
     maxQueueSize:
       positiveInteger("TRACKGRAPH_OTEL_MAX_QUEUE_SIZE", env.TRACKGRAPH_OTEL_MAX_QUEUE_SIZE, 2048) ?? 2048,
     shutdownTimeoutMillis:

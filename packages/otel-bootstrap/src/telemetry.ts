@@ -102,7 +102,9 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
   const prometheus =
     config.prometheusPort === undefined
       ? undefined
-      : new PrometheusExporter({ port: config.prometheusPort, host: "0.0.0.0" });
+      : config.prometheusPort === "embedded"
+        ? new PrometheusExporter({ preventServerStart: true })
+        : new PrometheusExporter({ port: config.prometheusPort, host: "0.0.0.0" });
   const meterProvider = new MeterProvider({
     resource,
     readers: [...(prometheus ? [prometheus] : []), ...(options.metricReaders ?? [])],
@@ -157,7 +159,7 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
     })();
     return stopping;
   };
-  return {
+  const telemetry: Telemetry = {
     config,
     tracerProvider,
     meterProvider,
@@ -165,4 +167,13 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
     spanStats: () => ({ ...accounting.stats }),
     shutdown,
   };
+  active = telemetry;
+  return telemetry;
+}
+
+let active: Telemetry | undefined;
+
+/** The telemetry this process started (through `register` or startTelemetry), for services that serve /metrics themselves. */
+export function activeTelemetry(): Telemetry | undefined {
+  return active;
 }
