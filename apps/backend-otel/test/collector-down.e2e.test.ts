@@ -1,0 +1,94 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { describe, expect, it } from "vitest";
+
+const TOKEN = "fault-metrics-token-0123456789ab";
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+
+describe("the collector goes away under load", () => {
+  it("does not raise the error rate, drops and counts spans, and keeps memory bounded", async () => {
+    // A collector that accepts exports until we kill it.
+    const sockets = new Set<Socket>();
+    let exports = 0;
+    const collector: Server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        exports++;
+        res.end("{}");
+      });
+    });
+    collector.on("connection", (s: Socket) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
+    const port = 18700 + Math.floor(Math.random() * 200);
+    const child = spawn(
+      process.execPath,
+      ["--import", "@trackgraph/otel-bootstrap/register", "dist/server.js"],
+      {
+        cwd: join(import.meta.dirname, ".."),
+        env: {
+          ...process.env,
+          PORT: String(port),
+          METRICS_TOKEN: TOKEN,
+          DATA_SOURCE: "local",
+          DATA_DIR: "fixtures/history",
+          OTEL_SERVICE_NAME: "trackgraph-backend",
+          OTEL_TRACES_SAMPLER_ARG: "1",
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+          TRACKGRAPH_OTEL_PROMETHEUS_PORT: "embedded",
+          TRACKGRAPH_OTEL_MAX_QUEUE_SIZE: "2048",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    try {
+      await new Promise<void>((resolve) =>
+        child.stdout?.on("data", (c: Buffer) => String(c).includes("listening") && resolve()),
+      );
+      const url = `http://127.0.0.1:${port}/graph?limit=20`;
+      const before = await autocannon({ url, connections: 10, duration: 3 });
+      expect(exports).toBeGreaterThan(0);
+      const rssAtKill = rssMb(child.pid ?? 0);
+
+      // Kill the collector: refuse new connections and cut the open ones.
+      collector.close();
+      for (const s of sockets) s.destroy();
+      const samples: number[] = [];
+      const sampler = setInterval(() => samples.push(rssMb(child.pid ?? 0)), 250);
+      const during = await autocannon({ url, connections: 10, duration: 6 });
+      clearInterval(sampler);
+
+      expect(before.errors + before.non2xx).toBe(0);
+      expect(during.errors + during.non2xx).toBe(0);
+      expect(during.requests.total).toBeGreaterThan(1000);
+      // The queue holds at most 2048 spans: memory may settle higher, but must not keep growing with traffic.
+      const growth = Math.max(...samples) - rssAtKill;
+      const lastSecond = samples.slice(-4);
+      const firstAfterFill = samples.slice(8, 12);
+      console.log(
+        `RSS at kill ${rssAtKill.toFixed(0)} MB, peak ${Math.max(...samples).toFixed(0)} MB during ${during.requests.total} requests`,
+      );
+      expect(growth).toBeLessThan(64);
+      expect(Math.max(...lastSecond) - Math.max(...firstAfterFill)).toBeLessThan(16);
+
+      const metrics = await (
+        await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).text();
+      const dropped = Number(
+        /trackgraph_otel_spans_dropped(?:_total)?\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? Number.NaN,
+      );
+      const queued = Number(/trackgraph_otel_spans_queued\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? Number.NaN);
+      expect(dropped).toBeGreaterThan(0);
+      expect(queued).toBeLessThanOrEqual(2048);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
