@@ -21,6 +21,13 @@ export interface TelemetryConfig {
   maxQueueSize: number;
   /** How long shutdown waits for the last export before it gives up (a stopping container has seconds). */
   shutdownTimeoutMillis: number;
+  /**
+   * Also push metrics over OTLP (`OTEL_METRICS_EXPORTER` includes `otlp`). Off by default: TrackGraph's
+   * metrics take one path, scraped from the Prometheus endpoint, so nothing is ingested twice.
+   */
+  otlpMetrics: boolean;
+  /** How often pushed metrics are exported (`OTEL_METRIC_EXPORT_INTERVAL`, ms). */
+  metricExportIntervalMillis: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -55,6 +62,20 @@ function keyValueList(name: string, value: string | undefined): Record<string, s
     out[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
   return out;
+}
+
+/** `OTEL_METRICS_EXPORTER`: a comma list of otlp, prometheus, none. Prometheus is governed by our port setting. */
+function metricExporters(value: string | undefined): string[] {
+  const names = (value ?? "prometheus")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!["otlp", "prometheus", "none"].includes(name)) {
+      throw new ConfigurationError(`OTEL_METRICS_EXPORTER: "${name}" is not otlp, prometheus or none`);
+    }
+  }
+  return names;
 }
 
 /**
@@ -97,5 +118,8 @@ export function resolveTelemetryConfig(env: Env = process.env): TelemetryConfig 
     shutdownTimeoutMillis:
       positiveInteger("TRACKGRAPH_OTEL_SHUTDOWN_TIMEOUT_MS", env.TRACKGRAPH_OTEL_SHUTDOWN_TIMEOUT_MS, 5000) ??
       5000,
+    otlpMetrics: metricExporters(env.OTEL_METRICS_EXPORTER).includes("otlp"),
+    metricExportIntervalMillis:
+      positiveInteger("OTEL_METRIC_EXPORT_INTERVAL", env.OTEL_METRIC_EXPORT_INTERVAL, 60_000) ?? 60_000,
   };
 }

@@ -1,5 +1,6 @@
 import { type Attributes, metrics, propagation, trace } from "@opentelemetry/api";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { AWSXRayIdGenerator } from "@opentelemetry/id-generator-aws-xray";
@@ -10,7 +11,7 @@ import { RuntimeNodeInstrumentation } from "@opentelemetry/instrumentation-runti
 import { AWSXRayPropagator } from "@opentelemetry/propagator-aws-xray";
 import { awsEcsDetector } from "@opentelemetry/resource-detector-aws";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { MeterProvider, type MetricReader } from "@opentelemetry/sdk-metrics";
+import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import {
   BatchSpanProcessor,
   ParentBasedSampler,
@@ -105,9 +106,21 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
       : config.prometheusPort === "embedded"
         ? new PrometheusExporter({ preventServerStart: true })
         : new PrometheusExporter({ port: config.prometheusPort, host: "0.0.0.0" });
+  const pushed = config.otlpMetrics
+    ? [
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter({
+            url: `${config.otlpEndpoint}/v1/metrics`,
+            headers: config.otlpHeaders,
+          }),
+          exportIntervalMillis: config.metricExportIntervalMillis,
+          exportTimeoutMillis: Math.min(30_000, config.metricExportIntervalMillis),
+        }),
+      ]
+    : [];
   const meterProvider = new MeterProvider({
     resource,
-    readers: [...(prometheus ? [prometheus] : []), ...(options.metricReaders ?? [])],
+    readers: [...(prometheus ? [prometheus] : []), ...pushed, ...(options.metricReaders ?? [])],
   });
   metrics.setGlobalMeterProvider(meterProvider);
   const meter = meterProvider.getMeter("@trackgraph/otel-bootstrap");

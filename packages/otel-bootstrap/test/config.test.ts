@@ -13,6 +13,8 @@ describe("resolveTelemetryConfig", () => {
       prometheusPort: 9464,
       maxQueueSize: 2048,
       shutdownTimeoutMillis: 5000,
+      otlpMetrics: false,
+      metricExportIntervalMillis: 60000,
     });
   });
 
@@ -44,6 +46,10 @@ describe("resolveTelemetryConfig", () => {
     [{ OTEL_SERVICE_NAME: "a", OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, /expected an http\(s\) URL/],
     [{ OTEL_SERVICE_NAME: "a", TRACKGRAPH_OTEL_PROMETHEUS_PORT: "-1" }, /expected a positive whole number/],
     [{ OTEL_SERVICE_NAME: "a", OTEL_EXPORTER_OTLP_HEADERS: "novalue" }, /"novalue" is not key=value/],
+    [
+      { OTEL_SERVICE_NAME: "a", OTEL_METRICS_EXPORTER: "otlp,statsd" },
+      /OTEL_METRICS_EXPORTER: "statsd" is not otlp, prometheus or none/,
+    ],
   ])("rejects %j with a message naming the variable", (env, message) => {
     expect(() => resolveTelemetryConfig(env)).toThrowError(ConfigurationError);
     expect(() => resolveTelemetryConfig(env)).toThrow(message);

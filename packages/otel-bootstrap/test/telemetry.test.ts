@@ -94,6 +94,36 @@ describe("traces", () => {
   });
 });
 
+describe("metrics pushed over OTLP", () => {
+  it("are exported to <endpoint>/v1/metrics when OTEL_METRICS_EXPORTER includes otlp", async () => {
+    const bodies: Array<{ path: string; body: string }> = [];
+    const http = createRequire(import.meta.url)("node:http") as typeof import("node:http");
+    const receiver = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c;
+      });
+      req.on("end", () => {
+        bodies.push({ path: req.url ?? "", body });
+        res.end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    telemetry = startTelemetry({
+      env: { ...env, OTEL_METRICS_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+      spanExporter: new InMemorySpanExporter(),
+      instrumentations: [],
+    });
+    telemetry.meterProvider.getMeter("test").createCounter("trackgraph.test.pushed").add(3);
+    await telemetry.meterProvider.forceFlush();
+    receiver.close();
+    const pushed = bodies.filter((b) => b.path === "/v1/metrics");
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(pushed.map((b) => b.body).join("")).toContain("trackgraph.test.pushed");
+  });
+});
+
 describe("HTTP server metrics", () => {
   it("serves the request duration histogram by route on the Prometheus endpoint, never by raw path", async () => {
     telemetry = startTelemetry({
