@@ -28,7 +28,6 @@ export function proxyCollectorConfig(input: ProxyCollectorInput): CollectorConfi
     throw new Error(`memoryLimitMiB ${input.memoryLimitMiB} is below the 64 MiB the collector needs`);
   const listen = input.listenPort ?? 4318;
   const retry = { enabled: true, initial_interval: "1s", max_interval: "30s", max_elapsed_time: "300s" };
-  const queue = { enabled: true, num_consumers: 4, queue_size: input.queueSize };
   return {
     extensions: {
       health_check: { endpoint: `0.0.0.0:${input.healthPort ?? 13133}` },
@@ -51,7 +50,9 @@ export function proxyCollectorConfig(input: ProxyCollectorInput): CollectorConfi
       batch: { send_batch_size: 512, send_batch_max_size: 1024, timeout: "5s" },
     },
     exporters: {
-      awsxray: { region: input.region, retry_on_failure: retry, sending_queue: queue },
+      // The X-Ray exporter has no shared retry/queue settings: it retries through the AWS SDK (max_retries),
+      // and the batch processor in front of it is the buffer.
+      awsxray: { region: input.region, max_retries: 5 },
       prometheusremotewrite: {
         endpoint: input.remoteWriteUrl,
         auth: { authenticator: "sigv4auth" },
