@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { proxyCollectorConfig, toYaml } from "../src/index.js";
+import { proxyCollectorConfig, scraperCollectorConfig, toYaml } from "../src/index.js";
 
 const run = promisify(execFile);
 
@@ -58,6 +58,21 @@ const input = {
 describe("generated collector configurations, checked by the collector itself", () => {
   it("the telemetry proxy's configuration passes `validate`", async () => {
     const result = await validate(toYaml(proxyCollectorConfig(input)));
+    expect(result.ok, result.output).toBe(true);
+  });
+
+  it("the Fargate scraper's configuration passes `validate`", async () => {
+    const result = await validate(
+      toYaml(
+        scraperCollectorConfig({
+          ...input,
+          targets: [
+            { job: "trackgraph-backend", address: "127.0.0.1:8080", bearerTokenEnvVar: "COLLECTOR_TOKEN" },
+            { job: "telemetry-proxy", address: "127.0.0.1:8888" },
+          ],
+        }),
+      ),
+    );
     expect(result.ok, result.output).toBe(true);
   });
 
