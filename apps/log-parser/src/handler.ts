@@ -63,8 +63,14 @@ export function createHandler(config: LogParserConfig, logger = new Logger({ ser
       return;
     }
     const version = ref.versionId ?? ref.eTag ?? null;
-    refs.set(`${ref.bucket}/${ref.key}#${version}`, ref);
-    result.processed.push(await processOnce({ bucket: ref.bucket, key: ref.key, version }));
+    const refKey = `${ref.bucket}/${ref.key}#${version}`;
+    refs.set(refKey, ref);
+    try {
+      result.processed.push(await processOnce({ bucket: ref.bucket, key: ref.key, version }));
+    } finally {
+      // A warm function handles many objects: keep only the ones in flight.
+      refs.delete(refKey);
+    }
   }
 
   return async function handler(event: unknown, context: Context): Promise<HandlerResult | SQSBatchResponse> {
