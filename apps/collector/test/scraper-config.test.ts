@@ -16,6 +16,7 @@ const input = {
     { job: "telemetry-proxy", address: "proxy.internal:8888" },
   ],
 };
+const env = (text: string) => ["$", `{env:${text}}`].join("");
 
 interface Parsed {
   receivers: { prometheus: { config: { scrape_configs: Array<Record<string, unknown>> } } };
@@ -24,7 +25,7 @@ interface Parsed {
 }
 
 describe("Fargate scraper collector config", () => {
-  it("scrapes the backend with its token and the proxy's own telemetry, and remote-writes to AMP with SigV4", () => {
+  it("scrapes its targets (the backend with its token), and remote-writes to AMP with SigV4", () => {
     const config = parse(toYaml(scraperCollectorConfig(input))) as Parsed;
     expect(config.receivers.prometheus.config.scrape_configs).toEqual([
       {
@@ -47,10 +48,34 @@ describe("Fargate scraper collector config", () => {
     expect(config.exporters.prometheusremotewrite.remote_write_queue).toEqual({
       enabled: true,
       queue_size: 10000,
-      num_consumers: 4,
+      num_consumers: 1,
     });
     // Metrics only, one path: nothing else is ingested by this collector.
     expect(Object.keys(config.service.pipelines)).toEqual(["metrics"]);
+    expect(config.service.pipelines.metrics?.receivers).toEqual(["prometheus", "prometheus/self"]);
+  });
+
+  it("takes the backend's address and scheme from the environment in the image config", () => {
+    const config = parse(
+      toYaml(
+        scraperCollectorConfig({
+          ...input,
+          scrapeInterval: { env: "SCRAPE_INTERVAL", default: "30s" },
+          targets: [
+            {
+              job: "trackgraph-backend",
+              address: { env: "BACKEND_METRICS_TARGET" },
+              scheme: { env: "BACKEND_METRICS_SCHEME", default: "https" },
+            },
+          ],
+        }),
+      ),
+    ) as Parsed;
+    expect(config.receivers.prometheus.config.scrape_configs[0]).toMatchObject({
+      scrape_interval: env("SCRAPE_INTERVAL:-30s"),
+      scheme: env("BACKEND_METRICS_SCHEME:-https"),
+      static_configs: [{ targets: [env("BACKEND_METRICS_TARGET")] }],
+    });
   });
 
   it("rejects inputs that would only fail at deploy time", () => {
@@ -61,6 +86,11 @@ describe("Fargate scraper collector config", () => {
     expect(() =>
       scraperCollectorConfig({ ...input, targets: [{ job: "x", address: "http://a:1" }] }),
     ).toThrow(/is not host:port/);
-    expect(() => scraperCollectorConfig({ ...input, scrapeIntervalSeconds: 1 })).toThrow(/must be 5 or more/);
+    expect(() => scraperCollectorConfig({ ...input, scrapeInterval: "30" })).toThrow(
+      /a duration such as 30s/,
+    );
+    expect(() =>
+      scraperCollectorConfig({ ...input, targets: [{ job: "x", address: "a:1", scheme: "ftp" }] }),
+    ).toThrow(/not http or https/);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { proxyCollectorConfig, scraperCollectorConfig, toYaml } from "../src/index.js";
+import { imageConfigYaml, proxyCollectorConfig, scraperCollectorConfig, toYaml } from "../src/index.js";
 
 const run = promisify(execFile);
 
@@ -21,6 +21,12 @@ const COLLECTOR_ENV = {
   AWS_SECRET_ACCESS_KEY: "validate-only",
   AWS_REGION: "eu-west-1",
   COLLECTOR_TOKEN: "validate-only-token",
+  // What the infra app sets for the image configs.
+  TELEMETRY_REGION: "eu-west-1",
+  AMP_REMOTE_WRITE_URL:
+    "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234/api/v1/remote_write",
+  BACKEND_METRICS_TARGET: "abc123.eu-west-1.awsapprunner.com:443",
+  BACKEND_METRICS_TOKEN: "validate-only-token",
 };
 let collector = "";
 const work = mkdtempSync(join(tmpdir(), "collector-validate-"));
@@ -75,6 +81,14 @@ describe("generated collector configurations, checked by the collector itself", 
     );
     expect(result.ok, result.output).toBe(true);
   });
+
+  it.each(["proxy", "scraper"] as const)(
+    "the %s image's baked configuration passes `validate`",
+    async (image) => {
+      const result = await validate(imageConfigYaml(image));
+      expect(result.ok, result.output).toBe(true);
+    },
+  );
 
   it("a configuration the collector cannot run fails `validate` (the check is not vacuous)", async () => {
     const broken = proxyCollectorConfig(input) as {

@@ -1,2 +1,18 @@
 export { type MotoServer, startMoto } from "./moto.js";
 export { peerBin, repoRoot } from "./peers.js";
+export {
+  answers,
+  freePort,
+  type PeerProcess,
+  type PeerSpec,
+  PeerStartError,
+  rssMiB,
+  startPeer,
+} from "./process.js";
+export {
+  type PrometheusServer,
+  PromQLError,
+  type PromSample,
+  type PromSeries,
+  startPrometheus,
+} from "./prometheus.js";

@@ -8,11 +8,14 @@ const run = promisify(execFile);
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
- * The bin directory of a Python test peer, installed on first use by scripts/peers/python-peers.sh
- * (a venv under .cache/peers, reused while its pinned requirements are unchanged).
+ * The bin directory of a test peer, installed on first use by the repo's scripts/peers: the Python peers
+ * (moto, checkov) in venvs under .cache/peers, Debian's prometheus package unpacked there; reused while
+ * their pins are unchanged.
  */
-export async function peerBin(name: "moto" | "checkov"): Promise<string> {
-  const { stdout } = await run("bash", [`${repoRoot}scripts/peers/python-peers.sh`, name], {
+export async function peerBin(name: "moto" | "checkov" | "prometheus"): Promise<string> {
+  const script = name === "prometheus" ? ["prometheus.sh"] : ["python-peers.sh", name];
+  const [file, ...args] = script;
+  const { stdout } = await run("bash", [`${repoRoot}scripts/peers/${file}`, ...args], {
     cwd: repoRoot,
     maxBuffer: 16 * 1024 * 1024,
     timeout: 15 * 60 * 1000,

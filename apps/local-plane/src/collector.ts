@@ -1,0 +1,61 @@
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { type CollectorImage, imageConfigYaml } from "@trackgraph/collector";
+import { answers, freePort, type PeerProcess, repoRoot, startPeer } from "@trackgraph/test-peers";
+
+const run = promisify(execFile);
+
+/** Our collector build (the local stand-in for ADOT), built or reused by apps/collector's script. */
+export async function collectorBinary(): Promise<string> {
+  const { stdout } = await run("bash", [join(repoRoot, "apps/collector/scripts/build-collector.sh")], {
+    maxBuffer: 64 << 20,
+    timeout: 30 * 60 * 1000,
+  });
+  return stdout.trim().split("\n").at(-1) ?? "";
+}
+
+export interface RunningCollector extends PeerProcess {
+  /** Where it serves its own metrics (otelcol_*), on loopback. */
+  telemetryUrl: string;
+  healthUrl: string;
+  /** The config file it runs: the image's, byte for byte. */
+  configFile: string;
+}
+
+/**
+ * Runs one image's baked config in our collector build with `env` (the variables the infra app sets in
+ * AWS, pointed at loopback peers). Static credentials and a disabled instance-metadata client keep the
+ * AWS SDK inside the collector from looking for credentials anywhere but its environment.
+ */
+export async function startCollector(
+  image: CollectorImage,
+  workDir: string,
+  env: Record<string, string>,
+): Promise<RunningCollector> {
+  const binary = await collectorBinary();
+  const configFile = join(workDir, `${image}.yaml`);
+  writeFileSync(configFile, imageConfigYaml(image));
+  const [healthPort, telemetryPort] = [await freePort(), await freePort()];
+  const peer = await startPeer({
+    name: `collector (${image})`,
+    command: binary,
+    args: [`--config=file:${configFile}`],
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: workDir,
+      AWS_EC2_METADATA_DISABLED: "true",
+      COLLECTOR_BIND_HOST: "127.0.0.1",
+      HEALTH_PORT: String(healthPort),
+      TELEMETRY_PORT: String(telemetryPort),
+      ...env,
+    },
+    ready: () => answers(`http://127.0.0.1:${healthPort}/`),
+  });
+  return Object.assign(peer, {
+    telemetryUrl: `http://127.0.0.1:${telemetryPort}/metrics`,
+    healthUrl: `http://127.0.0.1:${healthPort}/`,
+    configFile,
+  });
+}

@@ -1,0 +1,187 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { XRayClient } from "@aws-sdk/client-xray";
+import { COLLECTOR_ENV as E } from "@trackgraph/collector";
+import {
+  answers,
+  freePort,
+  type MotoServer,
+  type PeerProcess,
+  type PrometheusServer,
+  repoRoot,
+  startMoto,
+  startPeer,
+  startPrometheus,
+} from "@trackgraph/test-peers";
+import { type RunningCollector, startCollector } from "./collector.js";
+
+export interface LocalPlaneOptions {
+  /** How often the scraper reads the backend and each collector reads itself; "30s" in AWS. */
+  scrapeInterval?: string;
+  /** Seconds the backend keeps the listener's history before it reads S3 again (0: every request). */
+  historyCacheSeconds?: number;
+  /** Progress lines, as each peer comes up. */
+  log?: (line: string) => void;
+}
+
+export interface LocalPlane {
+  moto: MotoServer;
+  prometheus: PrometheusServer;
+  proxy: RunningCollector;
+  scraper: RunningCollector;
+  backend: PeerProcess;
+  /** An X-Ray client pointed at the emulator. */
+  xray: XRayClient;
+  urls: {
+    backend: string;
+    /** The proxy's OTLP/HTTP receiver. */
+    otlp: string;
+    /** moto: X-Ray, S3 and the other AWS APIs. */
+    aws: string;
+    prometheus: string;
+    remoteWrite: string;
+  };
+  tokens: { metrics: string; collector: string };
+  dataBucket: string;
+  dataPrefix: string;
+  /** Stops every peer, newest first, and deletes their data. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const REGION = "us-east-1";
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
+const BUCKET = "trackgraph-spotify-data";
+const PREFIX = "listener-1/";
+const backendDir = join(repoRoot, "apps/backend-otel");
+
+async function seedHistory(moto: MotoServer): Promise<void> {
+  const s3 = new S3Client(moto.clientConfig);
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const fixtures = join(backendDir, "fixtures/history");
+  for (const name of readdirSync(fixtures)) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: `${PREFIX}${name}`,
+        Body: readFileSync(join(fixtures, name)),
+      }),
+    );
+  }
+  s3.destroy();
+}
+
+/**
+ * Starts the telemetry plane on loopback: moto (X-Ray, S3), Prometheus with its remote-write receiver (as
+ * AMP), the proxy and scraper collectors running their image configs in our collector build, and the
+ * instrumented backend reading the sample history from moto's S3. Signals take the production paths:
+ * backend traces -> proxy (OTLP, bearer token) -> X-Ray; backend metrics -> scraper (with the metrics token)
+ * -> remote write; each collector's own metrics -> itself -> remote write.
+ */
+export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<LocalPlane> {
+  const log = options.log ?? (() => {});
+  const interval = options.scrapeInterval ?? "2s";
+  const workDir = mkdtempSync(join(tmpdir(), "trackgraph-plane-"));
+  const started: Array<{ stop(): Promise<void> }> = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const peer of started.reverse()) await peer.stop().catch(() => {});
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const [moto, prometheus] = await Promise.all([startMoto(), startPrometheus()]);
+    started.push(moto, { stop: () => prometheus.destroy() });
+    log(`moto (X-Ray, S3) on ${moto.endpoint}; prometheus (AMP) on ${prometheus.url}`);
+    await seedHistory(moto);
+
+    const tokens = {
+      metrics: randomBytes(24).toString("hex"),
+      collector: randomBytes(24).toString("hex"),
+    };
+    const awsEnv = { ...CREDENTIALS, [E.region]: REGION, [E.remoteWriteUrl]: prometheus.remoteWriteUrl };
+    const otlpPort = await freePort();
+    const proxy = await startCollector("proxy", workDir, {
+      ...awsEnv,
+      [E.xrayEndpoint]: moto.endpoint,
+      [E.otlpPort]: String(otlpPort),
+      [E.proxyToken]: tokens.collector,
+      [E.scrapeInterval]: interval,
+    });
+    started.push(proxy);
+    const otlp = `http://127.0.0.1:${otlpPort}`;
+    log(`proxy collector: OTLP/HTTP on ${otlp} -> X-Ray (moto), remote write -> prometheus`);
+
+    const backendPort = await freePort();
+    const backendUrl = `http://127.0.0.1:${backendPort}`;
+    const backend = await startPeer({
+      name: "backend",
+      command: process.execPath,
+      args: ["--import", "@trackgraph/otel-bootstrap/register", "dist/server.js"],
+      cwd: backendDir,
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...CREDENTIALS,
+        AWS_REGION: REGION,
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_EC2_METADATA_DISABLED: "true",
+        PORT: String(backendPort),
+        METRICS_TOKEN: tokens.metrics,
+        DATA_SOURCE: "s3",
+        SPOTIFY_DATA_BUCKET: BUCKET,
+        SPOTIFY_DATA_PREFIX: PREFIX,
+        HISTORY_CACHE_SECONDS: String(options.historyCacheSeconds ?? 0),
+        OTEL_SERVICE_NAME: "trackgraph-backend",
+        OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=local",
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+        OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${tokens.collector}`,
+        OTEL_TRACES_SAMPLER_ARG: "1",
+        OTEL_BSP_SCHEDULE_DELAY: "1000",
+        TRACKGRAPH_OTEL_PROMETHEUS_PORT: "embedded",
+      },
+      ready: () => answers(`${backendUrl}/healthz`),
+    });
+    started.push(backend);
+    log(`backend on ${backendUrl} (history from moto S3 s3://${BUCKET}/${PREFIX})`);
+
+    const scraper = await startCollector("scraper", workDir, {
+      ...awsEnv,
+      [E.backendTarget]: `127.0.0.1:${backendPort}`,
+      [E.backendScheme]: "http",
+      [E.backendToken]: tokens.metrics,
+      [E.scrapeInterval]: interval,
+    });
+    started.push(scraper);
+    log(`scraper collector: ${backendUrl}/metrics every ${interval} -> remote write -> prometheus`);
+
+    return {
+      moto,
+      prometheus,
+      proxy,
+      scraper,
+      backend,
+      xray: new XRayClient({
+        region: REGION,
+        endpoint: moto.endpoint,
+        credentials: moto.clientConfig.credentials,
+      }),
+      urls: {
+        backend: backendUrl,
+        otlp,
+        aws: moto.endpoint,
+        prometheus: prometheus.url,
+        remoteWrite: prometheus.remoteWriteUrl,
+      },
+      tokens,
+      dataBucket: BUCKET,
+      dataPrefix: PREFIX,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
