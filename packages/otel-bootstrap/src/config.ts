@@ -105,7 +105,14 @@ export function resolveTelemetryConfig(env: Env = process.env): TelemetryConfig 
     serviceVersion: resource["service.version"] ?? env.npm_package_version,
     environment: resource["deployment.environment.name"] ?? resource["deployment.environment"],
     otlpEndpoint: endpoint.replace(/\/+$/, ""),
-    otlpHeaders: keyValueList("OTEL_EXPORTER_OTLP_HEADERS", env.OTEL_EXPORTER_OTLP_HEADERS),
+    otlpHeaders: {
+      ...keyValueList("OTEL_EXPORTER_OTLP_HEADERS", env.OTEL_EXPORTER_OTLP_HEADERS),
+      // A raw token, as App Runner and ECS inject a secret: the header form would need the secret's value
+      // to hold "authorization=Bearer%20...".
+      ...(env.TRACKGRAPH_OTEL_BEARER_TOKEN
+        ? { authorization: `Bearer ${env.TRACKGRAPH_OTEL_BEARER_TOKEN}` }
+        : {}),
+    },
     samplingRatio: ratio("OTEL_TRACES_SAMPLER_ARG", env.OTEL_TRACES_SAMPLER_ARG, defaultRatio),
     prometheusPort:
       env.TRACKGRAPH_OTEL_PROMETHEUS_PORT === "off"

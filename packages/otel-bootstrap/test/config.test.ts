@@ -37,6 +37,15 @@ describe("resolveTelemetryConfig", () => {
     });
   });
 
+  it("turns TRACKGRAPH_OTEL_BEARER_TOKEN (a raw secret) into the authorization header", () => {
+    const config = resolveTelemetryConfig({
+      OTEL_SERVICE_NAME: "api",
+      OTEL_EXPORTER_OTLP_HEADERS: "x-team=music",
+      TRACKGRAPH_OTEL_BEARER_TOKEN: "s3cr3t-token",
+    });
+    expect(config.otlpHeaders).toEqual({ "x-team": "music", authorization: "Bearer s3cr3t-token" });
+  });
+
   it.each([
     [{}, /OTEL_SERVICE_NAME is not set/],
     [
