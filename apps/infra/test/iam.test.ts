@@ -8,7 +8,13 @@ import { type PolicyStatementJson, policyDocuments, synthBootstrap, synthStack }
 const STAR_RESOURCE_ALLOWED: Record<string, string> = {
   PublishCloudFrontMetrics:
     "cloudwatch:PutMetricData has no resource-level permissions (limited by a namespace condition)",
-  WriteTraces: "xray:PutTraceSegments and PutTelemetryRecords have no resource-level permissions",
+  WriteTraces:
+    "xray:PutTraceSegments, PutTelemetryRecords and the sampling APIs have no resource-level permissions",
+  AccessEcrToken: "ecr:GetAuthorizationToken has no resource-level permissions",
+  ExecutionEcrToken: "ecr:GetAuthorizationToken has no resource-level permissions",
+  ListPrometheusWorkspaces: "aps:ListWorkspaces has no resource-level permissions",
+  ReadCloudWatchMetrics: "CloudWatch metric reads have no resource-level permissions",
+  ReadTraces: "X-Ray's trace reads have no resource-level permissions",
 };
 
 function everyStatement(): Array<[string, PolicyStatementJson]> {

@@ -113,7 +113,12 @@ describe("log pipeline", () => {
 
   it("exposes what other services need as outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
+      "amp_query_url",
+      "amp_remote_write_url",
+      "backend_url",
+      "collector_endpoint",
       "distribution_id",
+      "grafana_url",
       "log_parser_dead_letter_queue",
       "log_parser_function",
       "logs_bucket",

@@ -90,6 +90,137 @@ const bootstrapSchema = z
   })
   .strict();
 
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const retentionDays = z.number().refine((d) => RETENTION_DAYS.includes(d), {
+  message: `a CloudWatch Logs retention period: one of ${RETENTION_DAYS.join(", ")} days`,
+});
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name in upper case");
+
+/** An image in this account's ECR: by tag, or (for reproducible deploys) by digest. */
+const imageSchema = z
+  .object({
+    repository: resourceName,
+    tag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an image tag")
+      .optional(),
+    digest: z
+      .string()
+      .regex(/^sha256:[a-f0-9]{64}$/, "sha256:<64 hex digits>")
+      .optional(),
+  })
+  .strict()
+  .refine((i) => !(i.tag !== undefined && i.digest !== undefined), {
+    message: "give a tag or a digest, not both",
+  });
+
+/**
+ * A secret the container reads from its environment: created empty by the stack (its value is set outside
+ * Terraform, so it never sits in config or state), or an existing secret by ARN.
+ */
+const secretSchema = z.object({ existingArn: arn.optional() }).strict();
+
+/** App Runner's CPU/memory pairs; ECS Express accepts them too. */
+const SIZES = [
+  "256/512",
+  "512/1024",
+  "1024/2048",
+  "1024/3072",
+  "1024/4096",
+  "2048/4096",
+  "4096/8192",
+] as const;
+
+const RESERVED_ENV = /^(PORT|AWS_.*|METRICS_TOKEN|OTEL_EXPORTER_OTLP_HEADERS)$/;
+
+const backendSchema = z
+  .object({
+    /** App Runner (default) or Amazon ECS Express Mode, for accounts App Runner no longer accepts. */
+    platform: z.enum(["app-runner", "ecs-express"]).default("app-runner"),
+    image: imageSchema.default({ repository: "backend", tag: "latest" }),
+    /** vCPU units / MiB. */
+    size: z.enum(SIZES).default("1024/2048"),
+    port: z.number().int().min(1).max(65535).default(8080),
+    healthCheckPath: z.string().startsWith("/").default("/healthz"),
+    minInstances: z.number().int().min(1).max(25).default(1),
+    maxInstances: z.number().int().min(1).max(25).default(4),
+    /** Concurrent requests per instance before App Runner adds one (ECS Express: requests per target). */
+    maxConcurrency: z.number().int().min(1).max(200).default(100),
+    /** Plain settings; secrets go in `secrets`. */
+    environment: z
+      .record(envName, z.string().max(4096))
+      .default({})
+      .refine((env) => Object.keys(env).every((k) => !RESERVED_ENV.test(k)), {
+        message: "PORT, AWS_*, METRICS_TOKEN and OTEL_EXPORTER_OTLP_HEADERS are set by the stack",
+      }),
+    /** Environment variable -> secret. METRICS_TOKEN (protects /metrics) is always there. */
+    secrets: z.record(envName, secretSchema).default({}),
+    /** Sampling ratio of the backend's tracer (parent-based). */
+    traceSampleRatio: z.number().min(0).max(1).default(0.1),
+  })
+  .strict()
+  .refine((b) => b.minInstances <= b.maxInstances, {
+    message: "minInstances must not exceed maxInstances",
+    path: ["minInstances"],
+  });
+
+const networkSchema = z
+  .object({
+    /** Subnets of the Fargate collector and ECS Express; the default VPC's when absent. */
+    subnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]+$/, "a subnet id"))
+      .min(1)
+      .optional(),
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]+$/, "a VPC id")
+      .optional(),
+    /** Public subnets without a NAT gateway need a public IP to reach ECR, AMP and Secrets Manager. */
+    assignPublicIp: z.boolean().default(true),
+  })
+  .strict()
+  .refine((n) => (n.subnetIds === undefined) === (n.vpcId === undefined), {
+    message: "give both vpcId and subnetIds, or neither (the default VPC)",
+  });
+
+const observabilitySchema = z
+  .object({
+    logRetentionDays: retentionDays.default(365),
+    xray: z
+      .object({
+        /** Requests per second traced before the rate applies. */
+        reservoirSize: z.number().int().min(0).default(1),
+        fixedRate: z.number().min(0).max(1).default(0.05),
+      })
+      .strict()
+      .default({ reservoirSize: 1, fixedRate: 0.05 }),
+    grafana: z
+      .object({
+        authentication: z.enum(["AWS_SSO", "SAML"]).default("AWS_SSO"),
+      })
+      .strict()
+      .default({ authentication: "AWS_SSO" }),
+    collectors: z
+      .object({
+        proxyImage: imageSchema.default({ repository: "collector-proxy", tag: "latest" }),
+        scraperImage: imageSchema.default({ repository: "collector-scraper", tag: "latest" }),
+        scrapeInterval: z
+          .string()
+          .regex(/^\d+[sm]$/, "a duration such as 30s")
+          .default("30s"),
+      })
+      .strict()
+      .default({
+        proxyImage: { repository: "collector-proxy", tag: "latest" },
+        scraperImage: { repository: "collector-scraper", tag: "latest" },
+        scrapeInterval: "30s",
+      }),
+  })
+  .strict();
+
 export const trackgraphConfigSchema = z
   .object({
     /** `environment` (the TrackGraph stack) or `bootstrap` (once per account: state bucket, ECR, GitHub OIDC). */
@@ -110,6 +241,9 @@ export const trackgraphConfigSchema = z
     /** Keep data buckets when the stack is destroyed (`force_destroy` stays off). */
     forceDestroyBuckets: z.boolean().default(false),
     bootstrap: bootstrapSchema.default(bootstrapSchema.parse({})),
+    backend: backendSchema.default(backendSchema.parse({})),
+    network: networkSchema.default(networkSchema.parse({})),
+    observability: observabilitySchema.default(observabilitySchema.parse({})),
   })
   .strict()
   .refine((c) => c.kind !== "bootstrap" || c.github !== undefined, {

@@ -1,10 +1,14 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
+import { BACKEND_SERVICE_NAME, Backend } from "../constructs/backend.js";
+import { MetricsScraper, networkPlacement, TelemetryProxy } from "../constructs/collectors.js";
 import { Edge } from "../constructs/edge.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
 import { LogPipeline } from "../constructs/log-pipeline.js";
+import { ServiceSecrets } from "../constructs/service-secrets.js";
 import { Storage } from "../constructs/storage.js";
+import { TelemetryPlane } from "../constructs/telemetry-plane.js";
 import { Naming } from "./naming.js";
 import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
@@ -28,6 +32,10 @@ export class TrackgraphStack extends TerraformStack {
   readonly storage: Storage;
   readonly edge: Edge;
   readonly logPipeline: LogPipeline;
+  readonly telemetry: TelemetryPlane;
+  readonly proxy: TelemetryProxy;
+  readonly backend: Backend;
+  readonly scraper: MetricsScraper;
 
   constructor(scope: Construct, props: TrackgraphStackProps) {
     super(scope, props.stackName);
@@ -68,6 +76,45 @@ export class TrackgraphStack extends TerraformStack {
       zipPath: props.artifacts.logParserZip,
     });
 
+    const secrets = new ServiceSecrets(this, "secrets", {
+      naming: this.naming,
+      key: this.key,
+      forceDestroy: config.forceDestroyBuckets,
+    });
+    this.telemetry = new TelemetryPlane(this, "telemetry", {
+      naming: this.naming,
+      config,
+      key: this.key,
+      backendServiceName: BACKEND_SERVICE_NAME,
+    });
+    this.proxy = new TelemetryProxy(this, "telemetry-proxy", {
+      naming: this.naming,
+      config,
+      key: this.key,
+      plane: this.telemetry,
+      secrets,
+    });
+    const network = networkPlacement(this, config);
+    this.backend = new Backend(this, "backend-service", {
+      naming: this.naming,
+      config,
+      key: this.key,
+      secrets,
+      spotifyData: this.storage.spotifyData,
+      otlpEndpoint: this.proxy.service.url,
+      collectorTokenSecret: this.proxy.tokenSecret,
+      subnetIds: network.subnetIds,
+    });
+    this.scraper = new MetricsScraper(this, "metrics-scraper", {
+      naming: this.naming,
+      config,
+      key: this.key,
+      plane: this.telemetry,
+      secrets,
+      network,
+      backendTarget: `${this.backend.service.host}:443`,
+    });
+
     const siteHost = config.domain?.name ?? this.edge.distribution.domainName;
     new TerraformOutput(this, "site_url", { value: `https://${siteHost}`, description: "The static site" });
     new TerraformOutput(this, "distribution_id", { value: this.edge.distribution.id });
@@ -78,5 +125,13 @@ export class TrackgraphStack extends TerraformStack {
     new TerraformOutput(this, "log_parser_dead_letter_queue", {
       value: this.logPipeline.deadLetterQueue.url,
     });
+    new TerraformOutput(this, "backend_url", { value: this.backend.service.url });
+    new TerraformOutput(this, "collector_endpoint", {
+      value: this.proxy.service.url,
+      description: "OTLP/HTTP; clients send the token in the collector-token secret",
+    });
+    new TerraformOutput(this, "amp_remote_write_url", { value: this.telemetry.remoteWriteUrl });
+    new TerraformOutput(this, "amp_query_url", { value: this.telemetry.queryUrl });
+    new TerraformOutput(this, "grafana_url", { value: `https://${this.telemetry.grafana.endpoint}` });
   }
 }

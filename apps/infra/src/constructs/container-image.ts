@@ -1,0 +1,41 @@
+import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repository/index.js";
+import { Construct } from "constructs";
+import type { PolicyStatement } from "./policy-statements.js";
+
+export interface ImageReference {
+  repository: string;
+  tag?: string | undefined;
+  digest?: string | undefined;
+}
+
+/** An image in one of this account's ECR repositories (made by the bootstrap stack), by tag or digest. */
+export class ContainerImage extends Construct {
+  readonly uri: string;
+  readonly repository: DataAwsEcrRepository;
+
+  constructor(scope: Construct, id: string, image: ImageReference) {
+    super(scope, id);
+    this.repository = new DataAwsEcrRepository(this, "repository", { name: image.repository });
+    this.uri =
+      image.digest === undefined
+        ? `${this.repository.repositoryUrl}:${image.tag ?? "latest"}`
+        : `${this.repository.repositoryUrl}@${image.digest}`;
+  }
+
+  /** What a role needs to pull this image. */
+  pullStatements(prefix: string): PolicyStatement[] {
+    return [
+      {
+        sid: `${prefix}PullImage`,
+        actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+        resources: [this.repository.arn],
+      },
+      {
+        // ecr:GetAuthorizationToken has no resource-level permissions: "*" is required.
+        sid: `${prefix}EcrToken`,
+        actions: ["ecr:GetAuthorizationToken"],
+        resources: ["*"],
+      },
+    ];
+  }
+}

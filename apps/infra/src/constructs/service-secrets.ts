@@ -1,0 +1,78 @@
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
+import { Construct } from "constructs";
+import type { Naming } from "../stacks/naming.js";
+import { checkovSkips } from "./checkov.js";
+import type { EncryptionKey } from "./encryption-key.js";
+import type { PolicyStatement } from "./policy-statements.js";
+
+export interface SecretSpec {
+  /** An existing secret; otherwise the stack creates an empty one whose value is set outside Terraform. */
+  existingArn?: string | undefined;
+  description?: string;
+}
+
+/**
+ * Secrets by the environment variable that carries them. A created secret has no version in Terraform, so
+ * its value never enters config, plan or state: set it with `aws secretsmanager put-secret-value`.
+ */
+export class ServiceSecrets extends Construct {
+  private readonly arns = new Map<string, string>();
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: { naming: Naming; key: EncryptionKey; forceDestroy: boolean },
+  ) {
+    super(scope, id);
+  }
+
+  /** Adds (or returns) the secret for `name`. */
+  secret(name: string, spec: SecretSpec = {}): string {
+    const known = this.arns.get(name);
+    if (known !== undefined) return known;
+    let arn = spec.existingArn;
+    if (arn === undefined) {
+      const secret = new SecretsmanagerSecret(this, name, {
+        name: `${this.props.naming.name("secrets")}/${name.toLowerCase().replaceAll("_", "-")}`,
+        description: spec.description ?? `${name} of ${this.props.naming.stack}`,
+        kmsKeyId: this.props.key.key.arn,
+        recoveryWindowInDays: this.props.forceDestroy ? 0 : 30,
+      });
+      checkovSkips(secret, [
+        "CKV2_AWS_57: the value is a bearer token set by the operator; rotating it needs both ends (the service and its clients) to change together, which a rotation Lambda cannot do. Rotate by putting a new value and redeploying.",
+      ]);
+      arn = secret.arn;
+    }
+    this.arns.set(name, arn);
+    return arn;
+  }
+
+  arn(name: string): string {
+    const arn = this.arns.get(name);
+    if (arn === undefined) throw new Error(`no secret for ${name}`);
+    return arn;
+  }
+
+  /** Read access to exactly these secrets (by ARN) (and the key they are encrypted with). */
+  readStatements(prefix: string, secretArns: string[]): PolicyStatement[] {
+    return [
+      {
+        sid: `${prefix}ReadSecrets`,
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: secretArns,
+      },
+      {
+        sid: `${prefix}DecryptSecrets`,
+        actions: ["kms:Decrypt"],
+        resources: [this.props.key.key.arn],
+        conditions: [
+          {
+            test: "StringEquals",
+            variable: "kms:ViaService",
+            values: [`secretsmanager.${this.props.key.region}.amazonaws.com`],
+          },
+        ],
+      },
+    ];
+  }
+}

@@ -1,0 +1,163 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { GrafanaWorkspace } from "@cdktf/provider-aws/lib/grafana-workspace/index.js";
+import { PrometheusAlertManagerDefinition } from "@cdktf/provider-aws/lib/prometheus-alert-manager-definition/index.js";
+import { PrometheusRuleGroupNamespace } from "@cdktf/provider-aws/lib/prometheus-rule-group-namespace/index.js";
+import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace/index.js";
+import { XrayGroup } from "@cdktf/provider-aws/lib/xray-group/index.js";
+import { XraySamplingRule } from "@cdktf/provider-aws/lib/xray-sampling-rule/index.js";
+import { Construct } from "constructs";
+import type { TrackgraphConfig } from "../config/schema.js";
+import type { Naming } from "../stacks/naming.js";
+import type { EncryptionKey } from "./encryption-key.js";
+import type { PolicyStatement } from "./policy-statements.js";
+import { ServiceRole } from "./service-role.js";
+
+export interface TelemetryPlaneProps {
+  naming: Naming;
+  config: TrackgraphConfig;
+  key: EncryptionKey;
+  /** The `service.name` the backend reports; the X-Ray rule and group select it. */
+  backendServiceName: string;
+}
+
+/**
+ * Where telemetry lands: X-Ray (sampling rule and group for the backend), an Amazon Managed Prometheus
+ * workspace with its log group, and an Amazon Managed Grafana workspace reading both and CloudWatch.
+ * Rule groups and the Alertmanager definition are slots the dashboards stack fills.
+ */
+export class TelemetryPlane extends Construct {
+  readonly workspace: PrometheusWorkspace;
+  readonly grafana: GrafanaWorkspace;
+  readonly remoteWriteUrl: string;
+  readonly queryUrl: string;
+
+  constructor(scope: Construct, id: string, props: TelemetryPlaneProps) {
+    super(scope, id);
+    const { naming, config, key } = props;
+    const settings = config.observability;
+
+    new XraySamplingRule(this, "sampling-rule", {
+      ruleName: naming.name("backend").slice(0, 32),
+      priority: 100,
+      version: 1,
+      reservoirSize: settings.xray.reservoirSize,
+      fixedRate: settings.xray.fixedRate,
+      urlPath: "*",
+      host: "*",
+      httpMethod: "*",
+      serviceType: "*",
+      serviceName: props.backendServiceName,
+      resourceArn: "*",
+    });
+    new XrayGroup(this, "group", {
+      groupName: naming.name("backend"),
+      filterExpression: `service("${props.backendServiceName}")`,
+      insightsConfiguration: { insightsEnabled: true, notificationsEnabled: false },
+    });
+
+    const ampLogs = new CloudwatchLogGroup(this, "prometheus-log-group", {
+      name: `/aws/vendedlogs/prometheus/${naming.name("metrics")}`,
+      retentionInDays: settings.logRetentionDays,
+      kmsKeyId: key.key.arn,
+    });
+    this.workspace = new PrometheusWorkspace(this, "prometheus", {
+      alias: naming.name("metrics"),
+      kmsKeyArn: key.key.arn,
+      loggingConfiguration: { logGroupArn: `${ampLogs.arn}:*` },
+    });
+    key.grant({
+      sid: "PrometheusEncryptsWorkspace",
+      principals: [{ type: "AWS", identifiers: [`arn:${key.partition}:iam::${key.accountId}:root`] }],
+      actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+      conditions: [
+        {
+          test: "StringEquals",
+          variable: "kms:ViaService",
+          values: [`aps.${key.region}.amazonaws.com`],
+        },
+      ],
+    });
+    this.remoteWriteUrl = `${this.workspace.prometheusEndpoint}api/v1/remote_write`;
+    this.queryUrl = `${this.workspace.prometheusEndpoint}api/v1/query`;
+
+    const grafanaRole = new ServiceRole(this, "grafana-role", {
+      name: naming.name("grafana"),
+      service: "grafana.amazonaws.com",
+      sourceAccount: key.accountId,
+      statements: this.grafanaStatements(),
+    });
+    this.grafana = new GrafanaWorkspace(this, "grafana", {
+      name: naming.name("grafana"),
+      accountAccessType: "CURRENT_ACCOUNT",
+      authenticationProviders: [settings.grafana.authentication],
+      permissionType: "SERVICE_MANAGED",
+      dataSources: ["PROMETHEUS", "CLOUDWATCH", "XRAY"],
+      roleArn: grafanaRole.arn,
+      grafanaVersion: "10.4",
+    });
+  }
+
+  /** Read-only access for Grafana's data sources: this AMP workspace, CloudWatch metrics, X-Ray traces. */
+  private grafanaStatements(): PolicyStatement[] {
+    return [
+      {
+        sid: "QueryPrometheus",
+        actions: [
+          "aps:QueryMetrics",
+          "aps:GetSeries",
+          "aps:GetLabels",
+          "aps:GetMetricMetadata",
+          "aps:DescribeWorkspace",
+        ],
+        resources: [this.workspace.arn],
+      },
+      {
+        // aps:ListWorkspaces has no resource-level permissions: "*" is required.
+        sid: "ListPrometheusWorkspaces",
+        actions: ["aps:ListWorkspaces"],
+        resources: ["*"],
+      },
+      {
+        // CloudWatch metric reads have no resource-level permissions: "*" is required.
+        sid: "ReadCloudWatchMetrics",
+        actions: ["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"],
+        resources: ["*"],
+      },
+      {
+        // X-Ray's read APIs have no resource-level permissions (groups aside): "*" is required.
+        sid: "ReadTraces",
+        actions: [
+          "xray:BatchGetTraces",
+          "xray:GetTraceSummaries",
+          "xray:GetTraceGraph",
+          "xray:GetServiceGraph",
+          "xray:GetTimeSeriesServiceStatistics",
+          "xray:GetInsightSummaries",
+        ],
+        resources: ["*"],
+      },
+    ];
+  }
+
+  /** What a collector needs to remote-write to exactly this workspace. */
+  remoteWriteStatement(prefix: string): PolicyStatement {
+    return { sid: `${prefix}RemoteWrite`, actions: ["aps:RemoteWrite"], resources: [this.workspace.arn] };
+  }
+
+  /** A slot for the dashboards/alerting stack: recording and alerting rules, as Prometheus rule YAML. */
+  addRuleGroupNamespace(name: string, rulesYaml: string): PrometheusRuleGroupNamespace {
+    return new PrometheusRuleGroupNamespace(this, `rules-${name}`, {
+      name,
+      workspaceId: this.workspace.id,
+      data: rulesYaml,
+    });
+  }
+
+  /** A slot for the dashboards/alerting stack: the Alertmanager definition (one per workspace). */
+  setAlertManagerDefinition(definitionYaml: string): PrometheusAlertManagerDefinition {
+    return new PrometheusAlertManagerDefinition(this, "alert-manager", {
+      workspaceId: this.workspace.id,
+      definition: definitionYaml,
+    });
+  }
+}

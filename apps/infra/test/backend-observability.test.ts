@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { policyDocuments, resources, synthStack } from "./synth.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped; these tests read nested blocks.
+type Block = Record<string, any>;
+
+const { json } = synthStack({ environment: "prod" });
+const one = (type: string) => {
+  const all = resources(json, type);
+  expect(all, type).toHaveLength(1);
+  return all[0] as Block;
+};
+const statementsOf = (idPart: string) =>
+  Object.entries(policyDocuments(json))
+    .filter(([id]) => id.includes(idPart))
+    .flatMap(([, doc]) => doc.statement);
+
+describe("backend delivery on App Runner (the default)", () => {
+  const services = resources(json, "aws_apprunner_service") as Block[];
+  const backend = services.find((s) => String(s.service_name).endsWith("-backend")) as Block;
+  const image = backend.source_configuration.image_repository;
+
+  it("runs the configured ECR image on port 8080 with the /healthz check", () => {
+    expect(image.image_repository_type).toBe("ECR");
+    expect(image.image_identifier).toMatch(
+      /^\$\{data\.aws_ecr_repository\.backend-service_.*\.repository_url\}:latest$/,
+    );
+    expect(image.image_configuration.port).toBe("8080");
+    expect(backend.health_check_configuration).toMatchObject({ protocol: "HTTP", path: "/healthz" });
+    expect(backend.source_configuration.auto_deployments_enabled).toBe(false);
+  });
+
+  it("scales between the configured bounds and traces with X-Ray", () => {
+    const scaling = resources(json, "aws_apprunner_auto_scaling_configuration_version").find((s) =>
+      String(s.auto_scaling_configuration_name).endsWith("backend"),
+    );
+    expect(scaling).toMatchObject({ min_size: 1, max_size: 4, max_concurrency: 100 });
+    expect(backend.observability_configuration.observability_enabled).toBe(true);
+    expect(resources(json, "aws_apprunner_observability_configuration")[0]).toMatchObject({
+      trace_configuration: { vendor: "AWSXRAY" },
+    });
+  });
+
+  it("fills secrets from Secrets Manager and never holds a secret value", () => {
+    const secrets = image.image_configuration.runtime_environment_secrets;
+    expect(Object.keys(secrets).sort()).toEqual(["METRICS_TOKEN", "TRACKGRAPH_OTEL_BEARER_TOKEN"]);
+    for (const arn of Object.values(secrets)) expect(arn).toMatch(/^\$\{aws_secretsmanager_secret\./);
+    expect(json.resource.aws_secretsmanager_secret_version).toBeUndefined();
+    const env = image.image_configuration.runtime_environment_variables;
+    expect(env).toMatchObject({ DATA_SOURCE: "s3", OTEL_SERVICE_NAME: "trackgraph-backend" });
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(/^https:\/\/\$\{aws_apprunner_service\.telemetry-proxy_/);
+    expect(JSON.stringify(env)).not.toMatch(/TOKEN=|Bearer/);
+  });
+
+  it("gives the instance role exactly its secrets, the Spotify data bucket and X-Ray writes", () => {
+    const statements = statementsOf("backend-service_instance-role_permissions");
+    const bySid = Object.fromEntries(statements.map((s) => [s.sid, s]));
+    expect(bySid.BackendReadSecrets?.resources).toEqual(
+      Object.values(image.image_configuration.runtime_environment_secrets),
+    );
+    expect(bySid.ReadSpotifyData?.actions).toEqual(["s3:GetObject"]);
+    expect(bySid.ListSpotifyData?.resources?.[0]).toMatch(/aws_s3_bucket\.storage_spotify-data/);
+    expect(bySid.WriteTraces?.actions).toEqual(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+    const access = statementsOf("backend-service_access-role_permissions").map((s) => s.sid);
+    expect(access).toEqual(["AccessPullImage", "AccessEcrToken"]);
+  });
+
+  it("takes a digest instead of a tag when the config gives one", () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    const pinned = synthStack({ backend: { image: { repository: "backend", digest } } }).json;
+    const service = (resources(pinned, "aws_apprunner_service") as Block[]).find((s) =>
+      String(s.service_name).endsWith("-backend"),
+    );
+    expect(service?.source_configuration.image_repository.image_identifier).toMatch(
+      new RegExp(`@${digest}$`),
+    );
+  });
+});
+
+describe("the observability plane", () => {
+  it("has an X-Ray sampling rule and group for the backend", () => {
+    expect(one("aws_xray_sampling_rule")).toMatchObject({
+      service_name: "trackgraph-backend",
+      fixed_rate: 0.05,
+      reservoir_size: 1,
+    });
+    expect(one("aws_xray_group").filter_expression).toBe('service("trackgraph-backend")');
+  });
+
+  it("has an AMP workspace, encrypted, logging to a log group with retention", () => {
+    const workspace = one("aws_prometheus_workspace");
+    expect(workspace.kms_key_arn).toMatch(/aws_kms_key/);
+    expect(workspace.logging_configuration.log_group_arn).toMatch(
+      /aws_cloudwatch_log_group\.telemetry_prometheus-log-group.*:\*$/,
+    );
+    const groups = resources(json, "aws_cloudwatch_log_group");
+    for (const group of groups) expect(group.retention_in_days, String(group.name)).toBeGreaterThan(0);
+  });
+
+  it("has a Grafana workspace with Identity Center by default, SAML from config, and the three data sources", () => {
+    expect(one("aws_grafana_workspace")).toMatchObject({
+      authentication_providers: ["AWS_SSO"],
+      permission_type: "SERVICE_MANAGED",
+      data_sources: ["PROMETHEUS", "CLOUDWATCH", "XRAY"],
+    });
+    const saml = synthStack({ observability: { grafana: { authentication: "SAML" } } }).json;
+    expect(resources(saml, "aws_grafana_workspace")[0]?.authentication_providers).toEqual(["SAML"]);
+  });
+
+  it("lets both collectors remote-write to exactly this workspace", () => {
+    const writes = Object.values(policyDocuments(json))
+      .flatMap((d) => d.statement)
+      .filter((s) => s.actions.includes("aps:RemoteWrite"));
+    expect(writes.map((s) => s.sid).sort()).toEqual(["ProxyRemoteWrite", "ScraperRemoteWrite"]);
+    for (const s of writes)
+      expect(s.resources).toEqual([expect.stringMatching(/^\$\{aws_prometheus_workspace\./)]);
+  });
+
+  it("runs the proxy on App Runner (TCP check: its port answers 401 without the token) and the scraper on Fargate", () => {
+    const proxy = (resources(json, "aws_apprunner_service") as Block[]).find((s) =>
+      String(s.service_name).endsWith("telemetry-proxy"),
+    );
+    expect(proxy?.health_check_configuration.protocol).toBe("TCP");
+    expect(
+      proxy?.source_configuration.image_repository.image_configuration.runtime_environment_variables,
+    ).toMatchObject({
+      AMP_REMOTE_WRITE_URL: expect.stringMatching(/prometheus_endpoint\}api\/v1\/remote_write$/),
+    });
+    const task = one("aws_ecs_task_definition");
+    const [container] = JSON.parse(task.container_definitions);
+    expect(container.environment).toContainEqual({
+      name: "BACKEND_METRICS_TARGET",
+      value: expect.stringMatching(/aws_apprunner_service\.backend-service_.*\.service_url\}:443$/),
+    });
+    expect(container.secrets[0].name).toBe("BACKEND_METRICS_TOKEN");
+    expect(one("aws_ecs_service")).toMatchObject({ desired_count: 1, launch_type: "FARGATE" });
+  });
+
+  it("outputs the URLs a user needs", () => {
+    expect(Object.keys(json.output)).toEqual(
+      expect.arrayContaining([
+        "backend_url",
+        "collector_endpoint",
+        "amp_remote_write_url",
+        "amp_query_url",
+        "grafana_url",
+      ]),
+    );
+  });
+});
+
+describe("backend.platform: ecs-express", () => {
+  it("stops at synth with the reason, while the proxy has no ECS Express equivalent yet", () => {
+    expect(() => synthStack({ backend: { platform: "ecs-express" } })).toThrow(
+      /telemetry proxy runs on App Runner only so far/,
+    );
+  });
+});
