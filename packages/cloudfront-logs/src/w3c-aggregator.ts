@@ -116,7 +116,8 @@ export class W3CAggregator implements LineSink {
     const starts = this.starts;
     const values = this.values;
 
-    if (ix.date >= 0 && ix.time >= 0) {
+    // A "-" date or time counts as absent, as the text path reads it, so both give the same reason.
+    if (!this.absent(buf, ix.date) && !this.absent(buf, ix.time)) {
       const packed = packedDateFromBytes(buf, starts[ix.date] as number, (starts[ix.date + 1] as number) - 1);
       if (packed < 0 || packed !== this.cachedPackedDate) {
         const dayMs =
@@ -135,7 +136,7 @@ export class W3CAggregator implements LineSink {
       if (minuteOfDay < 0) return `impossible time "${this.fieldText(buf, ix.time)}"`;
       values.minuteMs = this.cachedDayMs + minuteOfDay * MINUTE_MS;
     } else {
-      const k = ix.timestampMs >= 0 ? ix.timestampMs : ix.timestamp;
+      const k = this.absent(buf, ix.timestampMs) ? ix.timestamp : ix.timestampMs;
       if (this.absent(buf, k)) return "no date and time, timestamp or timestamp(ms) field";
       const raw = decimalFromBytes(buf, starts[k] as number, (starts[k + 1] as number) - 1);
       const name = k === ix.timestampMs ? "timestamp(ms)" : "timestamp";
