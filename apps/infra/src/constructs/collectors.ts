@@ -1,4 +1,4 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets/index.js";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc/index.js";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster/index.js";
@@ -11,8 +11,8 @@ import type { TrackgraphConfig } from "../config/schema.js";
 import type { Naming } from "../stacks/naming.js";
 import { checkovSkips } from "./checkov.js";
 import { ContainerImage } from "./container-image.js";
+import { EcsTaskIdentity } from "./ecs-task-identity.js";
 import type { EncryptionKey } from "./encryption-key.js";
-import { ServiceRole } from "./service-role.js";
 import type { ServiceSecrets } from "./service-secrets.js";
 import type { TelemetryPlane } from "./telemetry-plane.js";
 import { WebService } from "./web-service.js";
@@ -123,31 +123,15 @@ export class MetricsScraper extends Construct {
     const { naming, config, key, plane, secrets, network } = props;
     const name = naming.name("metrics-scraper");
     const image = new ContainerImage(this, "image", config.observability.collectors.scraperImage);
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/ecs/${name}`,
-      retentionInDays: config.observability.logRetentionDays,
-      kmsKeyId: key.key.arn,
-    });
-    const execution = new ServiceRole(this, "execution-role", {
-      name: `${name}-execution`,
-      service: "ecs-tasks.amazonaws.com",
-      sourceAccount: key.accountId,
-      statements: [
-        ...image.pullStatements("Execution"),
-        ...secrets.readStatements("Execution", [secrets.arn("METRICS_TOKEN")]),
-        {
-          sid: "ExecutionWritesLogs",
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${this.logGroup.arn}:*`],
-        },
-      ],
-    });
-    const task = new ServiceRole(this, "task-role", {
-      name: `${name}-task`,
-      service: "ecs-tasks.amazonaws.com",
-      sourceAccount: key.accountId,
+    const identity = new EcsTaskIdentity(this, "task-identity", {
+      name,
+      image,
+      key,
+      logRetentionDays: config.observability.logRetentionDays,
+      secretStatements: secrets.readStatements("Execution", [secrets.arn("METRICS_TOKEN")]),
       statements: [plane.remoteWriteStatement("Scraper")],
     });
+    this.logGroup = identity.logGroup;
     this.cluster = new EcsCluster(this, "cluster", {
       name,
       setting: [{ name: "containerInsights", value: "enhanced" }],
@@ -165,8 +149,8 @@ export class MetricsScraper extends Construct {
       networkMode: "awsvpc",
       cpu: "256",
       memory: String(COLLECTOR_MEMORY_MIB.scraper),
-      executionRoleArn: execution.arn,
-      taskRoleArn: task.arn,
+      executionRoleArn: identity.executionRole.arn,
+      taskRoleArn: identity.taskRole.arn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       containerDefinitions: JSON.stringify([
         {

@@ -1,11 +1,12 @@
 import { ApprunnerAutoScalingConfigurationVersion } from "@cdktf/provider-aws/lib/apprunner-auto-scaling-configuration-version/index.js";
 import { ApprunnerObservabilityConfiguration } from "@cdktf/provider-aws/lib/apprunner-observability-configuration/index.js";
 import { ApprunnerService } from "@cdktf/provider-aws/lib/apprunner-service/index.js";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster/index.js";
 import { EcsExpressGatewayService } from "@cdktf/provider-aws/lib/ecs-express-gateway-service/index.js";
 import { Construct } from "constructs";
 import type { ContainerImage } from "./container-image.js";
+import { EcsTaskIdentity } from "./ecs-task-identity.js";
 import type { EncryptionKey } from "./encryption-key.js";
 import type { PolicyStatement } from "./policy-statements.js";
 import { ServiceRole } from "./service-role.js";
@@ -56,7 +57,6 @@ export class WebService extends Construct {
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
     const [cpu, memory] = props.size.split("/");
-    const account = props.key.accountId;
     if (props.platform === "app-runner") {
       this.taskRole = new ServiceRole(this, "instance-role", {
         name: `${props.name}-instance`,
@@ -116,35 +116,20 @@ export class WebService extends Construct {
         throw new Error(
           `${props.name}: ECS Express Mode health-checks an HTTP path on the container port; it has no TCP check`,
         );
-      this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-        name: `/ecs/${props.name}`,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: props.key.key.arn,
-      });
-      const execution = new ServiceRole(this, "execution-role", {
-        name: `${props.name}-execution`,
-        service: "ecs-tasks.amazonaws.com",
-        sourceAccount: account,
-        statements: [
-          ...props.image.pullStatements("Execution"),
-          ...props.secretStatements,
-          {
-            sid: "ExecutionWritesLogs",
-            actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            resources: [`${this.logGroup.arn}:*`],
-          },
-        ],
-      });
-      this.taskRole = new ServiceRole(this, "task-role", {
-        name: `${props.name}-task`,
-        service: "ecs-tasks.amazonaws.com",
-        sourceAccount: account,
+      const identity = new EcsTaskIdentity(this, "task", {
+        name: props.name,
+        image: props.image,
+        key: props.key,
+        logRetentionDays: props.logRetentionDays,
+        secretStatements: props.secretStatements,
         statements: props.statements,
       });
+      this.logGroup = identity.logGroup;
+      this.taskRole = identity.taskRole;
       const infrastructure = new ServiceRole(this, "infrastructure-role", {
         name: `${props.name}-infrastructure`,
         service: "ecs.amazonaws.com",
-        sourceAccount: account,
+        sourceAccount: props.key.accountId,
         statements: [],
         // Express Mode provisions the load balancer, target groups, security groups and scaling policies
         // itself; AWS publishes this managed policy for exactly that role, and it changes with the feature.
@@ -161,7 +146,7 @@ export class WebService extends Construct {
         cluster: cluster.name,
         cpu,
         memory,
-        executionRoleArn: execution.arn,
+        executionRoleArn: identity.executionRole.arn,
         infrastructureRoleArn: infrastructure.arn,
         taskRoleArn: this.taskRole.arn,
         healthCheckPath: props.healthCheckPath,
