@@ -1,14 +1,12 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
+import { rssMiB } from "@trackgraph/test-peers";
 import autocannon from "autocannon";
 import { describe, expect, it } from "vitest";
 
 const TOKEN = "fault-metrics-token-0123456789ab";
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 describe("the collector goes away under load", () => {
   it("does not raise the error rate, drops and counts spans, and keeps memory bounded", async () => {
@@ -55,13 +53,13 @@ describe("the collector goes away under load", () => {
       const url = `http://127.0.0.1:${port}/graph?limit=20`;
       const before = await autocannon({ url, connections: 10, duration: 3 });
       expect(exports).toBeGreaterThan(0);
-      const rssAtKill = rssMb(child.pid ?? 0);
+      const rssAtKill = rssMiB(child.pid ?? 0);
 
       // Kill the collector: refuse new connections and cut the open ones.
       collector.close();
       for (const s of sockets) s.destroy();
       const samples: number[] = [];
-      const sampler = setInterval(() => samples.push(rssMb(child.pid ?? 0)), 250);
+      const sampler = setInterval(() => samples.push(rssMiB(child.pid ?? 0)), 250);
       const during = await autocannon({ url, connections: 10, duration: 6 });
       clearInterval(sampler);
 

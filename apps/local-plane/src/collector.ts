@@ -7,13 +7,21 @@ import { answers, freePort, type PeerProcess, repoRoot, startPeer } from "@track
 
 const run = promisify(execFile);
 
-/** Our collector build (the local stand-in for ADOT), built or reused by apps/collector's script. */
-export async function collectorBinary(): Promise<string> {
-  const { stdout } = await run("bash", [join(repoRoot, "apps/collector/scripts/build-collector.sh")], {
+let binary: Promise<string> | undefined;
+
+/**
+ * Our collector build (the local stand-in for ADOT), built or reused by apps/collector's script. Resolved
+ * once per process: a plane starts two collectors from the same binary.
+ */
+export function collectorBinary(): Promise<string> {
+  binary ??= run("bash", [join(repoRoot, "apps/collector/scripts/build-collector.sh")], {
     maxBuffer: 64 << 20,
     timeout: 30 * 60 * 1000,
+  }).then(({ stdout }) => stdout.trim().split("\n").at(-1) ?? "");
+  binary.catch(() => {
+    binary = undefined;
   });
-  return stdout.trim().split("\n").at(-1) ?? "";
+  return binary;
 }
 
 export interface RunningCollector extends PeerProcess {

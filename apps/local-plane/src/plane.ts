@@ -51,8 +51,6 @@ export interface LocalPlane {
   stop(): Promise<void>;
 }
 
-const REGION = "us-east-1";
-const CREDENTIALS = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
 const BUCKET = "trackgraph-spotify-data";
 const PREFIX = "listener-1/";
 const backendDir = join(repoRoot, "apps/backend-otel");
@@ -102,7 +100,13 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
       metrics: randomBytes(24).toString("hex"),
       collector: randomBytes(24).toString("hex"),
     };
-    const awsEnv = { ...CREDENTIALS, [E.region]: REGION, [E.remoteWriteUrl]: prometheus.remoteWriteUrl };
+    // The emulator's credentials, as every peer's AWS SDK reads them from its environment.
+    const region = moto.clientConfig.region;
+    const credentials = {
+      AWS_ACCESS_KEY_ID: moto.clientConfig.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: moto.clientConfig.credentials.secretAccessKey,
+    };
+    const awsEnv = { ...credentials, [E.region]: region, [E.remoteWriteUrl]: prometheus.remoteWriteUrl };
     const otlpPort = await freePort();
     const proxy = await startCollector("proxy", workDir, {
       ...awsEnv,
@@ -124,8 +128,8 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
       cwd: backendDir,
       env: {
         PATH: process.env.PATH ?? "",
-        ...CREDENTIALS,
-        AWS_REGION: REGION,
+        ...credentials,
+        AWS_REGION: region,
         AWS_ENDPOINT_URL: moto.endpoint,
         AWS_EC2_METADATA_DISABLED: "true",
         PORT: String(backendPort),
@@ -164,7 +168,7 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
       scraper,
       backend,
       xray: new XRayClient({
-        region: REGION,
+        region,
         endpoint: moto.endpoint,
         credentials: moto.clientConfig.credentials,
       }),

@@ -21,13 +21,10 @@ afterAll(async () => {
   await plane?.stop();
 });
 
-/** Every raw sample of `selector` in the last `seconds`, as timestamps in seconds. */
+/** The timestamps (seconds) of every stored sample of `selector` in the last `seconds`. */
 async function sampleTimes(selector: string, seconds: number): Promise<number[]> {
-  const response = await fetch(
-    `${plane.urls.prometheus}/api/v1/query?${new URLSearchParams({ query: `${selector}[${seconds}s]` })}`,
-  );
-  const body = (await response.json()) as { data: { result: Array<{ values: Array<[number, string]> }> } };
-  return (body.data.result[0]?.values ?? []).map(([t]) => t);
+  const [series] = await plane.prometheus.rawSamples(selector, seconds);
+  return (series?.values ?? []).map(([t]) => t);
 }
 
 describe("Prometheus (AMP) goes away for 30 s under load", () => {

@@ -18,6 +18,8 @@ export interface PrometheusServer {
   destroy(): Promise<void>;
   /** An instant PromQL query; the `result` of the answer. */
   query(promql: string, time?: Date): Promise<PromSample[]>;
+  /** Every stored sample of `selector` in the last `seconds`, with its own timestamp (no evaluation steps). */
+  rawSamples(selector: string, seconds: number): Promise<PromSeries[]>;
   /** A range query with `step` in seconds. */
   queryRange(promql: string, start: Date, end: Date, step: number): Promise<PromSeries[]>;
 }
@@ -87,6 +89,8 @@ export async function startPrometheus(): Promise<PrometheusServer> {
     },
     query: (promql, time) =>
       api<PromSample[]>("/api/v1/query", { query: promql, ...(time ? { time: seconds(time) } : {}) }),
+    rawSamples: (selector, seconds) =>
+      api<PromSeries[]>("/api/v1/query", { query: `${selector}[${seconds}s]` }),
     queryRange: (promql, start, end, step) =>
       api<PromSeries[]>("/api/v1/query_range", {
         query: promql,
