@@ -150,9 +150,123 @@ describe("the observability plane", () => {
 });
 
 describe("backend.platform: ecs-express", () => {
-  it("stops at synth with the reason, while the proxy has no ECS Express equivalent yet", () => {
-    expect(() => synthStack({ backend: { platform: "ecs-express" } })).toThrow(
-      /telemetry proxy runs on App Runner only so far/,
+  const express = synthStack({ backend: { platform: "ecs-express" } }).json;
+  const only = (type: string) => {
+    const all = resources(express, type);
+    expect(all, type).toHaveLength(1);
+    return all[0] as Block;
+  };
+  const statementsIn = (idPart: string) =>
+    Object.entries(policyDocuments(express))
+      .filter(([id]) => id.includes(idPart))
+      .flatMap(([, doc]) => doc.statement);
+  const backend = only("aws_ecs_express_gateway_service");
+  const container = backend.primary_container[0];
+  const env = Object.fromEntries(container.environment.map((e: Block) => [e.name, e.value]));
+  const proxyTask = (resources(express, "aws_ecs_task_definition") as Block[]).find((t) =>
+    String(t.family).endsWith("telemetry-proxy"),
+  ) as Block;
+  const [proxyContainer] = JSON.parse(proxyTask.container_definitions);
+
+  it("creates no App Runner resource", () => {
+    for (const type of Object.keys(express.resource)) expect(type).not.toMatch(/^aws_apprunner_/);
+  });
+
+  it("runs the same image, port, health check, environment and scaling bounds as an Express service", () => {
+    expect(container.image).toMatch(
+      /^\$\{data\.aws_ecr_repository\.backend-service_.*\.repository_url\}:latest$/,
     );
+    expect(container.container_port).toBe(8080);
+    expect(backend.health_check_path).toBe("/healthz");
+    expect(env).toMatchObject({ DATA_SOURCE: "s3", OTEL_SERVICE_NAME: "trackgraph-backend" });
+    expect(backend.scaling_target[0]).toMatchObject({ min_task_count: 1, max_task_count: 4 });
+    expect(container.aws_logs_configuration[0].log_group).toMatch(
+      /aws_cloudwatch_log_group\.backend-service_/,
+    );
+  });
+
+  it("fills the same secrets from Secrets Manager through the execution role, which reads exactly them", () => {
+    const secrets = Object.fromEntries(container.secret.map((s: Block) => [s.name, s.value_from]));
+    expect(Object.keys(secrets).sort()).toEqual(["METRICS_TOKEN", "TRACKGRAPH_OTEL_BEARER_TOKEN"]);
+    const execution = Object.fromEntries(
+      statementsIn("backend-service_task_execution-role_permissions").map((s) => [s.sid, s]),
+    );
+    expect(execution.BackendReadSecrets?.resources?.sort()).toEqual(Object.values(secrets).sort());
+    const task = statementsIn("backend-service_task_task-role_permissions").map((s) => s.sid);
+    expect(task).toEqual(["ListSpotifyData", "ReadSpotifyData", "DecryptSpotifyData", "WriteTraces"]);
+  });
+
+  it("sends OTLP to the proxy's internal load balancer, which forwards to Fargate and health-checks port 13133", () => {
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toMatch(
+      /^http:\/\/\$\{aws_lb\.telemetry-proxy_load-balancer_.*\.dns_name\}:4318$/,
+    );
+    expect(only("aws_lb")).toMatchObject({
+      internal: true,
+      load_balancer_type: "application",
+      drop_invalid_header_fields: true,
+    });
+    expect(only("aws_lb_listener")).toMatchObject({ port: 4318, protocol: "HTTP" });
+    expect(only("aws_lb_target_group")).toMatchObject({
+      port: 4318,
+      target_type: "ip",
+      health_check: { port: "13133", path: "/", matcher: "200" },
+    });
+    const service = (resources(express, "aws_ecs_service") as Block[]).find((s) =>
+      String(s.name).endsWith("telemetry-proxy"),
+    ) as Block;
+    expect(service.load_balancer[0]).toMatchObject({ container_name: "collector", container_port: 4318 });
+    expect(service.depends_on).toEqual([expect.stringMatching(/^aws_lb_listener\./)]);
+    expect(only("aws_appautoscaling_target")).toMatchObject({ min_capacity: 1, max_capacity: 2 });
+    expect(only("aws_appautoscaling_policy").target_tracking_scaling_policy_configuration).toMatchObject({
+      predefined_metric_specification: { predefined_metric_type: "ALBRequestCountPerTarget" },
+    });
+  });
+
+  it("runs the proxy image with its token and AMP URL, reachable only from its load balancer", () => {
+    expect(proxyContainer.portMappings.map((p: Block) => p.containerPort)).toEqual([4318, 13133]);
+    expect(proxyContainer.secrets).toEqual([
+      { name: "COLLECTOR_TOKEN", valueFrom: expect.stringMatching(/secrets_COLLECTOR_TOKEN/) },
+    ]);
+    expect(proxyContainer.environment).toContainEqual({
+      name: "AMP_REMOTE_WRITE_URL",
+      value: expect.stringMatching(/prometheus_endpoint\}api\/v1\/remote_write$/),
+    });
+    const groups = resources(express, "aws_security_group") as Block[];
+    const lbGroup = groups.find((g) => String(g.name).endsWith("telemetry-proxy-lb")) as Block;
+    const taskGroup = groups.find((g) => String(g.name).endsWith("telemetry-proxy")) as Block;
+    expect(lbGroup.ingress).toEqual([
+      expect.objectContaining({
+        from_port: 4318,
+        cidr_blocks: [expect.stringMatching(/^\$\{data\.aws_vpc\.default-vpc\.cidr_block\}$/)],
+      }),
+    ]);
+    expect(taskGroup.ingress.map((r: Block) => [r.from_port, r.security_groups])).toEqual([
+      [4318, [expect.stringMatching(/aws_security_group\.telemetry-proxy_lb-security-group_.*\.id/)]],
+      [13133, [expect.stringMatching(/aws_security_group\.telemetry-proxy_lb-security-group_.*\.id/)]],
+    ]);
+    const task = statementsIn("telemetry-proxy_collector_task-identity_task-role_permissions").map(
+      (s) => s.sid,
+    );
+    expect(task).toEqual(["ProxyRemoteWrite", "WriteTraces"]);
+  });
+
+  it("points the scraper at the Express endpoint and outputs the same URLs", () => {
+    const scraper = (resources(express, "aws_ecs_task_definition") as Block[]).find((t) =>
+      String(t.family).endsWith("metrics-scraper"),
+    ) as Block;
+    expect(JSON.parse(scraper.container_definitions)[0].environment).toContainEqual({
+      name: "BACKEND_METRICS_TARGET",
+      value: expect.stringMatching(
+        /aws_ecs_express_gateway_service\.backend-service_.*ingress_paths\[0\]\.endpoint\}:443$/,
+      ),
+    });
+    expect(express.output.backend_url?.value).toMatch(/^https:\/\/\$\{aws_ecs_express_gateway_service\./);
+    expect(express.output.collector_endpoint?.value).toBe(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  });
+
+  it("keeps the load balancer's deletion protection on, except on disposable stacks", () => {
+    expect(only("aws_lb").enable_deletion_protection).toBe(true);
+    const dev = synthStack({ backend: { platform: "ecs-express" }, forceDestroyBuckets: true }).json;
+    expect(resources(dev, "aws_lb")[0]?.enable_deletion_protection).toBe(false);
   });
 });

@@ -17,6 +17,10 @@ beforeAll(async () => {
   await promisify(execFile)("mkdir", ["-p", dir]);
   for (const name of ["dev.json", "bootstrap.json"]) copyFileSync(join(configs, name), join(dir, name));
   copyFileSync(join(configs, "example.json"), join(dir, "prod.json"));
+  // The same production stack on ECS Express Mode (proxy on Fargate behind an internal load balancer).
+  const example = JSON.parse(readFileSync(join(configs, "example.json"), "utf8"));
+  example.trackgraph.backend = { platform: "ecs-express" };
+  writeFileSync(join(dir, "prodexpress.json"), JSON.stringify(example));
   await promisify(execFile)(process.execPath, [app], {
     env: { ...process.env, TRACKGRAPH_CONFIG_DIR: dir, CDKTF_OUTDIR: outdir },
   });

@@ -22,6 +22,7 @@ function everyStatement(): Array<[string, PolicyStatementJson]> {
     synthStack({
       domain: { name: "a.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" },
     }).json,
+    synthStack({ backend: { platform: "ecs-express" } }).json,
     synthBootstrap(),
   ];
   return stacks.flatMap((json) =>

@@ -2,13 +2,15 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
 import { BACKEND_SERVICE_NAME, Backend } from "../constructs/backend.js";
-import { MetricsScraper, networkPlacement, TelemetryProxy } from "../constructs/collectors.js";
 import { Edge } from "../constructs/edge.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
 import { LogPipeline } from "../constructs/log-pipeline.js";
+import { MetricsScraper } from "../constructs/metrics-scraper.js";
+import { networkPlacement } from "../constructs/network.js";
 import { ServiceSecrets } from "../constructs/service-secrets.js";
 import { Storage } from "../constructs/storage.js";
 import { TelemetryPlane } from "../constructs/telemetry-plane.js";
+import { TelemetryProxy } from "../constructs/telemetry-proxy.js";
 import { Naming } from "./naming.js";
 import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
@@ -87,21 +89,22 @@ export class TrackgraphStack extends TerraformStack {
       key: this.key,
       backendServiceName: BACKEND_SERVICE_NAME,
     });
+    const network = networkPlacement(this, config);
     this.proxy = new TelemetryProxy(this, "telemetry-proxy", {
       naming: this.naming,
       config,
       key: this.key,
       plane: this.telemetry,
       secrets,
+      network,
     });
-    const network = networkPlacement(this, config);
     this.backend = new Backend(this, "backend-service", {
       naming: this.naming,
       config,
       key: this.key,
       secrets,
       spotifyData: this.storage.spotifyData,
-      otlpEndpoint: this.proxy.service.url,
+      otlpEndpoint: this.proxy.url,
       collectorTokenSecret: this.proxy.tokenSecret,
       subnetIds: network.subnetIds,
     });
@@ -127,8 +130,9 @@ export class TrackgraphStack extends TerraformStack {
     });
     new TerraformOutput(this, "backend_url", { value: this.backend.service.url });
     new TerraformOutput(this, "collector_endpoint", {
-      value: this.proxy.service.url,
-      description: "OTLP/HTTP; clients send the token in the collector-token secret",
+      value: this.proxy.url,
+      description:
+        "OTLP/HTTP; clients send the token in the collector-token secret (on ecs-express: an internal load balancer, reachable inside the VPC)",
     });
     new TerraformOutput(this, "amp_remote_write_url", { value: this.telemetry.remoteWriteUrl });
     new TerraformOutput(this, "amp_query_url", { value: this.telemetry.queryUrl });
