@@ -1,0 +1,90 @@
+import { distance } from "fastest-levenshtein";
+import { labelNames, metricNames } from "./promql.js";
+
+/** What Prometheus holds for one query's metrics and labels, and whether the query returns data. */
+export interface QueryVerdict {
+  expr: string;
+  /** Series the query returned (instant query at now). */
+  series: number;
+  /** Metric names the query reads that Prometheus has no series of. */
+  missingMetrics: string[];
+  /** Labels the query filters or groups on that none of its metrics' series carry. */
+  missingLabels: string[];
+  /** For each missing metric, the stored names nearest to it (a rename shows up here). */
+  nearest: Record<string, string[]>;
+}
+
+interface PromResponse<T> {
+  status: string;
+  data: T;
+  error?: string;
+}
+
+async function get<T>(base: string, path: string, params: Record<string, string>): Promise<T> {
+  const url = `${base}${path}?${new URLSearchParams(params)}`;
+  const response = await fetch(url);
+  const body = (await response.json()) as PromResponse<T>;
+  if (body.status !== "success") throw new Error(`Prometheus ${path}: ${body.error ?? response.status}`);
+  return body.data;
+}
+
+/** Grafana's range variables, replaced by fixed windows so a dashboard query runs as Prometheus's own. */
+export function resolveGrafanaVariables(expr: string, rateInterval = "1m"): string {
+  return expr.replaceAll("$__rate_interval", rateInterval).replaceAll("$__interval", rateInterval);
+}
+
+/**
+ * Runs each query against Prometheus and checks every metric and label it names exists there. This is
+ * the contract between what the dashboards and rules read and what the code emits, measured on a
+ * Prometheus that received the real telemetry (the local plane, or AMP's query API in front of one).
+ */
+export async function verifyQueries(
+  prometheusUrl: string,
+  exprs: string[],
+  options: { rateInterval?: string } = {},
+): Promise<QueryVerdict[]> {
+  const stored = await get<string[]>(prometheusUrl, "/api/v1/label/__name__/values", {});
+  const verdicts: QueryVerdict[] = [];
+  for (const raw of exprs) {
+    const expr = resolveGrafanaVariables(raw, options.rateInterval);
+    const metrics = metricNames(expr);
+    const missingMetrics = metrics.filter((m) => !stored.includes(m));
+    const nearest: Record<string, string[]> = {};
+    for (const m of missingMetrics) {
+      // Edit distance finds a rename's new name (a suffix changed, a word dropped) among the stored ones.
+      const scored = stored
+        .map((s) => [s, distance(s, m)] as const)
+        .filter(([, d]) => d <= m.length / 2)
+        .sort((a, b) => a[1] - b[1]);
+      nearest[m] = scored.slice(0, 3).map(([s]) => s);
+    }
+    const present = metrics.filter((m) => stored.includes(m));
+    const carried = new Set<string>(["__name__"]);
+    for (const m of present) {
+      const series = await get<Array<Record<string, string>>>(prometheusUrl, "/api/v1/series", {
+        "match[]": m,
+      });
+      for (const s of series) for (const label of Object.keys(s)) carried.add(label);
+    }
+    // Recording-rule outputs and `le` of histograms are labels of what the query reads, not of a filter.
+    const missingLabels = present.length === 0 ? [] : labelNames(expr).filter((l) => !carried.has(l));
+    const result = await get<{ result: unknown[] }>(prometheusUrl, "/api/v1/query", { query: expr });
+    verdicts.push({ expr, series: result.result.length, missingMetrics, missingLabels, nearest });
+  }
+  return verdicts;
+}
+
+/** One line per problem of a verdict: what is missing, and where a renamed metric may have gone. */
+export function describeVerdict(v: QueryVerdict): string[] {
+  const lines: string[] = [];
+  for (const m of v.missingMetrics) {
+    const near = v.nearest[m] ?? [];
+    lines.push(
+      `metric ${m} is not in Prometheus${near.length > 0 ? ` (stored names nearest to it: ${near.join(", ")})` : ""}`,
+    );
+  }
+  for (const l of v.missingLabels)
+    lines.push(`label ${l} is on none of the series of ${metricNames(v.expr).join(", ")}`);
+  if (lines.length === 0 && v.series === 0) lines.push("the query returns no series");
+  return lines;
+}

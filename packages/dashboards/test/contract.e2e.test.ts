@@ -1,0 +1,80 @@
+import { type LocalPlane, startLocalPlane } from "@trackgraph/local-plane";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  backendDashboard,
+  collectorsDashboard,
+  describeVerdict,
+  EXAMPLE_CONTEXT,
+  prometheusQueries,
+  ruleExpressions,
+  verifyQueries,
+} from "../src/index.js";
+
+let plane: LocalPlane;
+
+/** Every metric the queries read must have arrived; traffic of each kind makes the plane emit them. */
+async function traffic(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    for (const path of ["/graph?limit=5", "/summary?limit=3", "/graph?limit=nope", "/healthz"])
+      await (await fetch(`${plane.urls.backend}${path}`)).text();
+  }
+}
+
+beforeAll(async () => {
+  plane = await startLocalPlane({ scrapeInterval: "2s", historyCacheSeconds: 0 });
+  await traffic();
+});
+afterAll(async () => {
+  await plane?.stop();
+});
+
+const dashboards = [backendDashboard(EXAMPLE_CONTEXT), collectorsDashboard(EXAMPLE_CONTEXT)];
+const panelExprs = prometheusQueries(dashboards).map((q) => q.expr as string);
+
+/** Verifies until every metric and label is present (telemetry arrives over a few scrape intervals). */
+async function settled(exprs: string[], timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const verdicts = await verifyQueries(plane.urls.prometheus, exprs);
+    const problems = verdicts.filter((v) => v.missingMetrics.length + v.missingLabels.length > 0);
+    if (problems.length === 0 || Date.now() > deadline) return verdicts;
+    await traffic();
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+describe("contract: every Prometheus name the dashboards and rules use is one the code emits", () => {
+  it("finds every metric and label of every panel and rule in what the local plane received", async () => {
+    const verdicts = await settled([...panelExprs, ...ruleExpressions()]);
+    const problems = verdicts.flatMap((v) => describeVerdict(v).map((line) => `${v.expr}\n  ${line}`));
+    expect(problems.filter((p) => !p.endsWith("the query returns no series"))).toEqual([]);
+  });
+
+  it("gets data from every Prometheus panel query of the backend dashboard", async () => {
+    const backendExprs = prometheusQueries([backendDashboard(EXAMPLE_CONTEXT)]).map((q) => q.expr as string);
+    expect(backendExprs.length).toBeGreaterThan(10);
+    const verdicts = await settled(backendExprs);
+    const empty = verdicts.filter((v) => v.series === 0).map((v) => v.expr);
+    expect(empty).toEqual([]);
+  });
+
+  it("breaks when a metric is renamed, and names the stored metric nearest to it", async () => {
+    const renamed = panelExprs[0]?.replace(
+      "http_server_request_duration_count",
+      "http_server_requests_total",
+    );
+    expect(renamed).toContain("http_server_requests_total");
+    const [verdict] = await verifyQueries(plane.urls.prometheus, [renamed as string]);
+    expect(verdict?.missingMetrics).toEqual(["http_server_requests_total"]);
+    expect(describeVerdict(verdict as never)[0]).toMatch(
+      /metric http_server_requests_total is not in Prometheus \(stored names nearest to it: http_server_request_duration/,
+    );
+  });
+
+  it("breaks when a label is renamed", async () => {
+    const [verdict] = await verifyQueries(plane.urls.prometheus, [
+      'sum by (http_path) (rate(http_server_request_duration_count{job="trackgraph-backend"}[1m]))',
+    ]);
+    expect(verdict?.missingLabels).toEqual(["http_path"]);
+  });
+});
