@@ -25,6 +25,11 @@ export interface LocalPlaneOptions {
   historyCacheSeconds?: number;
   /** Progress lines, as each peer comes up. */
   log?: (line: string) => void;
+  /**
+   * Environment of the backend over the plane's own (say a wrong OTEL_EXPORTER_OTLP_ENDPOINT, to see what
+   * a misconfigured service looks like).
+   */
+  backendEnv?: Record<string, string>;
 }
 
 export interface LocalPlane {
@@ -145,6 +150,7 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
         OTEL_TRACES_SAMPLER_ARG: "1",
         OTEL_BSP_SCHEDULE_DELAY: "1000",
         TRACKGRAPH_OTEL_PROMETHEUS_PORT: "embedded",
+        ...options.backendEnv,
       },
       ready: () => answers(`${backendUrl}/healthz`),
     });

@@ -20,9 +20,16 @@ interface PromResponse<T> {
   error?: string;
 }
 
-async function get<T>(base: string, path: string, params: Record<string, string>): Promise<T> {
+async function get<T>(
+  base: string,
+  path: string,
+  params: Record<string, string>,
+  fetcher: typeof fetch,
+): Promise<T> {
   const url = `${base}${path}?${new URLSearchParams(params)}`;
-  const response = await fetch(url);
+  const response = await fetcher(url);
+  if (!response.headers.get("content-type")?.includes("json"))
+    throw new Error(`Prometheus ${path}: HTTP ${response.status} ${await response.text()}`);
   const body = (await response.json()) as PromResponse<T>;
   if (body.status !== "success") throw new Error(`Prometheus ${path}: ${body.error ?? response.status}`);
   return body.data;
@@ -41,9 +48,14 @@ export function resolveGrafanaVariables(expr: string, rateInterval = "1m"): stri
 export async function verifyQueries(
   prometheusUrl: string,
   exprs: string[],
-  options: { rateInterval?: string } = {},
+  options: {
+    rateInterval?: string;
+    /** AMP's query API needs SigV4-signed requests; a signing fetch goes here. */
+    fetch?: typeof fetch;
+  } = {},
 ): Promise<QueryVerdict[]> {
-  const stored = await get<string[]>(prometheusUrl, "/api/v1/label/__name__/values", {});
+  const f = options.fetch ?? fetch;
+  const stored = await get<string[]>(prometheusUrl, "/api/v1/label/__name__/values", {}, f);
   const verdicts: QueryVerdict[] = [];
   for (const raw of exprs) {
     const expr = resolveGrafanaVariables(raw, options.rateInterval);
@@ -61,14 +73,19 @@ export async function verifyQueries(
     const present = metrics.filter((m) => stored.includes(m));
     const carried = new Set<string>(["__name__"]);
     for (const m of present) {
-      const series = await get<Array<Record<string, string>>>(prometheusUrl, "/api/v1/series", {
-        "match[]": m,
-      });
+      const series = await get<Array<Record<string, string>>>(
+        prometheusUrl,
+        "/api/v1/series",
+        {
+          "match[]": m,
+        },
+        f,
+      );
       for (const s of series) for (const label of Object.keys(s)) carried.add(label);
     }
     // Recording-rule outputs and `le` of histograms are labels of what the query reads, not of a filter.
     const missingLabels = present.length === 0 ? [] : labelNames(expr).filter((l) => !carried.has(l));
-    const result = await get<{ result: unknown[] }>(prometheusUrl, "/api/v1/query", { query: expr });
+    const result = await get<{ result: unknown[] }>(prometheusUrl, "/api/v1/query", { query: expr }, f);
     verdicts.push({ expr, series: result.result.length, missingMetrics, missingLabels, nearest });
   }
   return verdicts;
