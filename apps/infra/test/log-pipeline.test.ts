@@ -113,6 +113,7 @@ describe("log pipeline", () => {
 
   it("exposes what other services need as outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
+      "alerts_topic_arn",
       "amp_query_url",
       "amp_remote_write_url",
       "backend_url",

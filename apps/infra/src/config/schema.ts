@@ -218,6 +218,15 @@ const observabilitySchema = z
         scraperImage: { repository: "collector-scraper", tag: "latest" },
         scrapeInterval: "30s",
       }),
+    alerts: z
+      .object({
+        /** Subscribed to the alerts topic (SNS asks the address to confirm); none: subscribe yourself. */
+        email: z.email("an e-mail address").optional(),
+        /** The edge alarm fires when this share of requests answers 5xx over 15 minutes. */
+        edge5xxRatio: z.number().gt(0).lt(1).default(0.05),
+      })
+      .strict()
+      .default({ edge5xxRatio: 0.05 }),
   })
   .strict();
 

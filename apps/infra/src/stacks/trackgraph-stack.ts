@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
+import { Alerting } from "../constructs/alerting.js";
 import { BACKEND_SERVICE_NAME, Backend } from "../constructs/backend.js";
 import { Edge } from "../constructs/edge.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
@@ -38,6 +39,7 @@ export class TrackgraphStack extends TerraformStack {
   readonly proxy: TelemetryProxy;
   readonly backend: Backend;
   readonly scraper: MetricsScraper;
+  readonly alerting: Alerting;
 
   constructor(scope: Construct, props: TrackgraphStackProps) {
     super(scope, props.stackName);
@@ -118,6 +120,15 @@ export class TrackgraphStack extends TerraformStack {
       backendTarget: `${this.backend.service.host}:443`,
     });
 
+    this.alerting = new Alerting(this, "alerting", {
+      naming: this.naming,
+      config,
+      key: this.key,
+      plane: this.telemetry,
+      logPipeline: this.logPipeline,
+      distributionId: this.edge.distribution.id,
+    });
+
     const siteHost = config.domain?.name ?? this.edge.distribution.domainName;
     new TerraformOutput(this, "site_url", { value: `https://${siteHost}`, description: "The static site" });
     new TerraformOutput(this, "distribution_id", { value: this.edge.distribution.id });
@@ -137,5 +148,6 @@ export class TrackgraphStack extends TerraformStack {
     new TerraformOutput(this, "amp_remote_write_url", { value: this.telemetry.remoteWriteUrl });
     new TerraformOutput(this, "amp_query_url", { value: this.telemetry.queryUrl });
     new TerraformOutput(this, "grafana_url", { value: `https://${this.telemetry.grafana.endpoint}` });
+    new TerraformOutput(this, "alerts_topic_arn", { value: this.alerting.topic.arn });
   }
 }
