@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import type { StackConfig } from "./config/load.js";
 import { BootstrapStack } from "./stacks/bootstrap-stack.js";
+import { DashboardsStack } from "./stacks/dashboards-stack.js";
 import { type StackArtifacts, TrackgraphStack } from "./stacks/trackgraph-stack.js";
 
 export interface BuildOptions {
@@ -14,7 +15,14 @@ export function buildApp(options: BuildOptions): App {
   const app = new App({ outdir: options.outdir });
   for (const { stack, config } of options.stacks) {
     if (config.kind === "bootstrap") new BootstrapStack(app, { stackName: stack, config });
-    else new TrackgraphStack(app, { stackName: stack, config, artifacts: options.artifacts });
+    else {
+      const observability = new TrackgraphStack(app, {
+        stackName: stack,
+        config,
+        artifacts: options.artifacts,
+      });
+      new DashboardsStack(app, { stackName: `${stack}-dashboards`, config, observability });
+    }
   }
   return app;
 }

@@ -16,7 +16,7 @@ export type TerraformJson = {
 };
 
 /** A stand-in for the Lambda zip: the stack only needs a file to hash and copy. */
-const zipPath = join(mkdtempSync(join(tmpdir(), "infra-test-")), "log-parser.zip");
+export const zipPath = join(mkdtempSync(join(tmpdir(), "infra-test-")), "log-parser.zip");
 writeFileSync(zipPath, "not really a zip");
 
 /** Synthesizes the bootstrap stack from config overrides. */

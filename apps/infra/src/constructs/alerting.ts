@@ -1,4 +1,5 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
@@ -62,6 +63,25 @@ export class Alerting extends Construct {
       principals: [{ type: "Service", identifiers: ["aps.amazonaws.com", "cloudwatch.amazonaws.com"] }],
       actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
       conditions: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [key.accountId] }],
+    });
+    new IamRolePolicy(this, "grafana-publishes", {
+      name: naming.name("grafana-alerts"),
+      role: plane.grafanaRole.role.id,
+      policy: policyDocument(this, "grafana-publishes-document", [
+        {
+          sid: "GrafanaPublishesAlerts",
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+        },
+        {
+          sid: "GrafanaEncryptsAlerts",
+          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          resources: [key.key.arn],
+          conditions: [
+            { test: "StringEquals", variable: "kms:ViaService", values: [`sns.${key.region}.amazonaws.com`] },
+          ],
+        },
+      ]).json,
     });
     if (settings.email !== undefined)
       new SnsTopicSubscription(this, "email", {

@@ -28,6 +28,8 @@ export interface TelemetryPlaneProps {
 export class TelemetryPlane extends Construct {
   readonly workspace: PrometheusWorkspace;
   readonly grafana: GrafanaWorkspace;
+  /** The role Grafana's data sources and SNS contact points act as. */
+  readonly grafanaRole: ServiceRole;
   readonly remoteWriteUrl: string;
   readonly queryUrl: string;
 
@@ -80,7 +82,7 @@ export class TelemetryPlane extends Construct {
     this.remoteWriteUrl = `${this.workspace.prometheusEndpoint}api/v1/remote_write`;
     this.queryUrl = `${this.workspace.prometheusEndpoint}api/v1/query`;
 
-    const grafanaRole = new ServiceRole(this, "grafana-role", {
+    this.grafanaRole = new ServiceRole(this, "grafana-role", {
       name: naming.name("grafana"),
       service: "grafana.amazonaws.com",
       sourceAccount: key.accountId,
@@ -92,7 +94,9 @@ export class TelemetryPlane extends Construct {
       authenticationProviders: [settings.grafana.authentication],
       permissionType: "SERVICE_MANAGED",
       dataSources: ["PROMETHEUS", "CLOUDWATCH", "XRAY"],
-      roleArn: grafanaRole.arn,
+      roleArn: this.grafanaRole.arn,
+      // Grafana's own alerts go to the alerts topic through an SNS contact point (the dashboards stack).
+      notificationDestinations: ["SNS"],
       grafanaVersion: "10.4",
     });
   }

@@ -1,0 +1,162 @@
+import { GrafanaWorkspaceServiceAccount } from "@cdktf/provider-aws/lib/grafana-workspace-service-account/index.js";
+import { GrafanaWorkspaceServiceAccountToken } from "@cdktf/provider-aws/lib/grafana-workspace-service-account-token/index.js";
+import { allDashboards, DATASOURCES } from "@trackgraph/dashboards";
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { TrackgraphConfig } from "../config/schema.js";
+import { GrafanaProvider, GrafanaResource } from "../grafana/provider.js";
+import { Naming } from "./naming.js";
+import { awsProvider } from "./provider.js";
+import { configureStateBackend } from "./state-backend.js";
+import type { TrackgraphStack } from "./trackgraph-stack.js";
+
+export interface DashboardsStackProps {
+  /** `<environment stack>-dashboards`. */
+  stackName: string;
+  config: TrackgraphConfig;
+  /** The environment stack whose Grafana workspace, AMP workspace and alert topic this stack fills. */
+  observability: TrackgraphStack;
+}
+
+/** The longest a workspace service-account token may live (30 days). */
+const TOKEN_SECONDS = 30 * 24 * 3600;
+const FOLDER_UID = "trackgraph";
+
+/**
+ * What goes inside the Managed Grafana workspace: its data sources (by the uids the dashboards use), a
+ * folder with every dashboard of @trackgraph/dashboards, and an SNS contact point as the root route.
+ *
+ * A stack of its own because the Grafana provider needs the workspace's URL and a token at plan time:
+ * every value comes from the environment stack through cdktf's cross-stack references (outputs read with
+ * `terraform_remote_state`), so that stack is applied first and this one plans against what exists.
+ */
+export class DashboardsStack extends TerraformStack {
+  constructor(scope: Construct, props: DashboardsStackProps) {
+    super(scope, props.stackName);
+    const { config, stackName, observability } = props;
+    configureStateBackend(this, stackName, config);
+    awsProvider(this, stackName, config);
+    const naming = new Naming(config, stackName);
+    const grafana = observability.telemetry.grafana;
+
+    const account = new GrafanaWorkspaceServiceAccount(this, "service-account", {
+      name: naming.name("terraform"),
+      grafanaRole: "ADMIN",
+      workspaceId: grafana.id,
+    });
+    // The token expires after 30 days; `cdktf deploy` after that needs `-replace` of this resource.
+    const token = new GrafanaWorkspaceServiceAccountToken(this, "token", {
+      name: naming.name("terraform"),
+      secondsToLive: TOKEN_SECONDS,
+      serviceAccountId: account.serviceAccountId,
+      workspaceId: grafana.id,
+    });
+    const provider = new GrafanaProvider(this, "grafana", {
+      url: `https://${grafana.endpoint}`,
+      auth: token.key,
+    });
+    const region = config.region;
+
+    // In Managed Grafana, "Workspace IAM role" authentication is `ec2` in a data source's JSON.
+    const dataSources = [
+      new GrafanaResource(
+        this,
+        "prometheus",
+        "grafana_data_source",
+        {
+          type: DATASOURCES.prometheus.type,
+          uid: DATASOURCES.prometheus.uid,
+          name: "Amazon Managed Prometheus",
+          url: observability.telemetry.workspace.prometheusEndpoint,
+          is_default: true,
+          json_data_encoded: JSON.stringify({
+            httpMethod: "POST",
+            sigV4Auth: true,
+            sigV4AuthType: "ec2",
+            sigV4Region: region,
+          }),
+        },
+        provider,
+      ),
+      new GrafanaResource(
+        this,
+        "cloudwatch",
+        "grafana_data_source",
+        {
+          type: DATASOURCES.cloudwatch.type,
+          uid: DATASOURCES.cloudwatch.uid,
+          name: "Amazon CloudWatch",
+          json_data_encoded: JSON.stringify({ authType: "ec2", defaultRegion: region }),
+        },
+        provider,
+      ),
+      new GrafanaResource(
+        this,
+        "xray",
+        "grafana_data_source",
+        {
+          type: DATASOURCES.xray.type,
+          uid: DATASOURCES.xray.uid,
+          name: "AWS X-Ray",
+          json_data_encoded: JSON.stringify({ authType: "ec2", defaultRegion: region }),
+        },
+        provider,
+      ),
+    ];
+
+    const folder = new GrafanaResource(
+      this,
+      "folder",
+      "grafana_folder",
+      { title: "TrackGraph", uid: FOLDER_UID },
+      provider,
+    );
+    const dashboards = allDashboards({
+      region,
+      distributionId: observability.edge.distribution.id,
+      logParserFunction: observability.logPipeline.function.functionName,
+      deadLetterQueue: observability.logPipeline.deadLetterQueue.name,
+      environment: observability.naming.stack,
+    });
+    for (const [file, dashboard] of Object.entries(dashboards)) {
+      new GrafanaResource(
+        this,
+        `dashboard-${file.replace(/\.json$/, "")}`,
+        "grafana_dashboard",
+        {
+          config_json: JSON.stringify(dashboard),
+          folder: folder.getStringAttribute("uid"),
+          overwrite: true,
+          message: "Provisioned by the TrackGraph dashboards stack",
+        },
+        provider,
+        // A dashboard's panels name their data sources by uid, which must exist first.
+        dataSources,
+      );
+    }
+
+    const contactPoint = new GrafanaResource(
+      this,
+      "contact-point",
+      "grafana_contact_point",
+      {
+        name: "TrackGraph alerts (SNS)",
+        sns: [
+          {
+            topic: observability.alerting.topic.arn,
+            auth_provider: "default",
+            subject: "[TrackGraph] Grafana alert",
+          },
+        ],
+      },
+      provider,
+    );
+    new GrafanaResource(
+      this,
+      "notification-policy",
+      "grafana_notification_policy",
+      { contact_point: contactPoint.getStringAttribute("name"), group_by: ["alertname", "grafana_folder"] },
+      provider,
+    );
+  }
+}
