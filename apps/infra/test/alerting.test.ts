@@ -1,4 +1,5 @@
-import { rulesYaml } from "@trackgraph/dashboards";
+import { AWS_METRICS, rulesYaml } from "@trackgraph/dashboards";
+import { DIMENSION, METRICS, NAMESPACE } from "@trackgraph/log-parser/metrics";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../src/config/load.js";
@@ -97,5 +98,49 @@ describe("alerting", () => {
         JSON.stringify({ trackgraph: { observability: { alerts: { email: "oncall" } } } }),
       ),
     ).toThrow(/observability\.alerts\.email.*an e-mail address/s);
+  });
+});
+
+describe("contract: every metric an alarm reads is one the code or AWS emits", () => {
+  const alarms = resources(json, "aws_cloudwatch_metric_alarm") as Block[];
+  const read = alarms.flatMap((a) =>
+    a.metric_query === undefined
+      ? [
+          {
+            alarm: a.alarm_name,
+            namespace: a.namespace,
+            name: a.metric_name,
+            dimensions: Object.keys(a.dimensions),
+          },
+        ]
+      : (a.metric_query as Block[])
+          .filter((q) => q.metric !== undefined)
+          .map((q) => ({
+            alarm: a.alarm_name,
+            namespace: q.metric.namespace,
+            name: q.metric.metric_name,
+            dimensions: Object.keys(q.metric.dimensions),
+          })),
+  );
+
+  it("reads TrackGraph/CloudFront metrics from the log parser's documented list, by its one dimension", () => {
+    const ours = read.filter((m) => m.namespace === NAMESPACE);
+    expect(ours.map((m) => m.name).sort()).toEqual(["Requests", "Requests5xx"]);
+    for (const m of ours) {
+      expect(Object.keys(METRICS), m.alarm).toContain(m.name);
+      expect(m.dimensions).toEqual([DIMENSION]);
+    }
+  });
+
+  it("reads AWS/Lambda and AWS/SQS metrics from AWS's documented ones, and nothing else", () => {
+    const known = new Map<string, { dimension: string; metrics: readonly string[] }>(
+      Object.values(AWS_METRICS).map((m) => [m.namespace, m]),
+    );
+    for (const m of read.filter((r) => r.namespace !== NAMESPACE)) {
+      const documented = known.get(m.namespace);
+      expect(documented, `${m.alarm}: ${m.namespace}`).toBeDefined();
+      expect(documented?.metrics).toContain(m.name);
+      expect(m.dimensions).toEqual([documented?.dimension]);
+    }
   });
 });
