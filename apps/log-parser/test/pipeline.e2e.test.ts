@@ -6,7 +6,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  ListMetricsCommand,
+  type MetricDataResult,
+} from "@aws-sdk/client-cloudwatch";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateBucketCommand,
@@ -116,6 +121,14 @@ const context = (ms = 60_000) =>
 
 /** What CloudWatch holds for one distribution: requests per minute and totals, read with GetMetricData. */
 async function readBack(distributionId: string, from: Date, to: Date) {
+  // moto's GetMetricData ignores the namespace it is asked for, so the namespace is checked on its own.
+  const { Metrics } = await cloudwatch.send(
+    new ListMetricsCommand({
+      Namespace: NAMESPACE,
+      Dimensions: [{ Name: "DistributionId", Value: distributionId }],
+    }),
+  );
+  expect(Metrics?.map((m) => m.MetricName)).toContain("Requests");
   const metric = (id: string, name: string, stat = "Sum") => ({
     Id: id,
     MetricStat: {
