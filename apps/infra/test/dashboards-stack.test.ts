@@ -25,6 +25,8 @@ function synthPair() {
 }
 
 const { json, upstream } = synthPair();
+/** A Terraform interpolation, `${expr}`, as the synthesized JSON holds it. */
+const tf = (expr: string) => `$\{${expr}}`;
 const remote = (output: RegExp) =>
   expect.stringMatching(
     new RegExp(
@@ -41,7 +43,7 @@ describe("the dashboards stack", () => {
     expect(provider?.url).toMatch(
       /^https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod\.outputs\..*grafana.*endpoint\}$/,
     );
-    expect(provider?.auth).toBe("${aws_grafana_workspace_service_account_token.token.key}");
+    expect(provider?.auth).toBe(tf("aws_grafana_workspace_service_account_token.token.key"));
     expect(resources(json, "aws_grafana_workspace_service_account")[0]).toMatchObject({
       grafana_role: "ADMIN",
       workspace_id: remote(/.*grafana.*id/),
@@ -74,7 +76,7 @@ describe("the dashboards stack", () => {
     const dashboards = resources(json, "grafana_dashboard") as Block[];
     expect(dashboards).toHaveLength(4);
     for (const d of dashboards) {
-      expect(d.folder).toBe("${grafana_folder.folder.uid}");
+      expect(d.folder).toBe(tf("grafana_folder.folder.uid"));
       expect(d.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^grafana_data_source\./)]));
       // The only ${...} are the cross-stack references; %{ would be a Terraform template directive.
       for (const [ref] of String(d.config_json).matchAll(/\$\{[^}]*\}/g))
@@ -93,7 +95,7 @@ describe("the dashboards stack", () => {
       expect.objectContaining({ topic: remote(/.*sns_topic.*arn/), auth_provider: "default" }),
     ]);
     expect(resources(json, "grafana_notification_policy")[0]?.contact_point).toBe(
-      "${grafana_contact_point.contact-point.name}",
+      tf("grafana_contact_point.contact-point.name"),
     );
     const workspace = resources(upstream, "aws_grafana_workspace")[0] as Block;
     expect(workspace.notification_destinations).toEqual(["SNS"]);

@@ -1,7 +1,7 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { DashboardContext } from "./context.js";
+import { numbered, trackgraphDashboard } from "./dashboard-base.js";
 import { DATASOURCES } from "./datasources.js";
-import { numbered } from "./numbered.js";
 import { promPanel, promStat } from "./panels.js";
 import { BACKEND, JOBS } from "./promql.js";
 
@@ -20,12 +20,10 @@ export function xrayTracesUrl(filter = `service("${JOBS.backend}")`): string {
 /** The backend: RED metrics by route, runtime, and the tracing pipeline's own health (from AMP). */
 export function backendDashboard(context: DashboardContext): dashboard.Dashboard {
   return numbered(
-    new dashboard.DashboardBuilder(`TrackGraph backend (${context.environment})`)
-      .uid("trackgraph-backend")
-      .tags(["trackgraph", "backend"])
-      .refresh("1m")
-      .time({ from: "now-6h", to: "now" })
-      .timezone("browser")
+    trackgraphDashboard(`TrackGraph backend (${context.environment})`, "trackgraph-backend", "backend", {
+      refresh: "1m",
+      from: "now-6h",
+    })
       .link(
         new dashboard.DashboardLinkBuilder("Traces in X-Ray")
           .type(dashboard.DashboardLinkType.Link)

@@ -1,6 +1,6 @@
-import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { DashboardContext } from "./context.js";
-import { numbered } from "./numbered.js";
+import { numbered, trackgraphDashboard } from "./dashboard-base.js";
 import { promPanel } from "./panels.js";
 import { JOBS } from "./promql.js";
 
@@ -10,12 +10,12 @@ const collectors = `job=~"${JOBS.proxy}|${JOBS.scraper}"`;
 /** The two ADOT collectors: what they accepted, refused and failed to send, and their queues and memory. */
 export function collectorsDashboard(context: DashboardContext): dashboard.Dashboard {
   return numbered(
-    new dashboard.DashboardBuilder(`TrackGraph collectors (${context.environment})`)
-      .uid("trackgraph-collectors")
-      .tags(["trackgraph", "telemetry"])
-      .refresh("1m")
-      .time({ from: "now-6h", to: "now" })
-      .timezone("browser")
+    trackgraphDashboard(
+      `TrackGraph collectors (${context.environment})`,
+      "trackgraph-collectors",
+      "telemetry",
+      { refresh: "1m", from: "now-6h" },
+    )
       .withPanel(
         promPanel("Spans accepted and refused (proxy)", "short", [
           {

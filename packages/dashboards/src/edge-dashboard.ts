@@ -1,7 +1,7 @@
-import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { EDGE_DIMENSION, EDGE_NAMESPACE, type EdgeMetric } from "./cloudwatch-names.js";
 import type { DashboardContext } from "./context.js";
-import { numbered } from "./numbered.js";
+import { numbered, trackgraphDashboard } from "./dashboard-base.js";
 import { type CloudWatchMetric, cloudWatchPanel } from "./panels.js";
 import { textVariable } from "./variables.js";
 
@@ -19,12 +19,10 @@ export function edgeMetric(metricName: EdgeMetric, statistic = "Sum", extra: Par
 /** The edge: CloudFront traffic as the log parser publishes it (TrackGraph/CloudFront). */
 export function edgeDashboard(context: DashboardContext): dashboard.Dashboard {
   return numbered(
-    new dashboard.DashboardBuilder(`TrackGraph edge (${context.environment})`)
-      .uid("trackgraph-edge")
-      .tags(["trackgraph", "edge"])
-      .refresh("5m")
-      .time({ from: "now-24h", to: "now" })
-      .timezone("browser")
+    trackgraphDashboard(`TrackGraph edge (${context.environment})`, "trackgraph-edge", "edge", {
+      refresh: "5m",
+      from: "now-24h",
+    })
       .withVariable(textVariable("region", "Region", context.region))
       .withVariable(textVariable("distribution", "Distribution", context.distributionId))
       .withPanel(cloudWatchPanel("Requests", "short", [edgeMetric("Requests", "Sum", { label: "requests" })]))

@@ -1,8 +1,8 @@
-import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { AWS_METRICS } from "./cloudwatch-names.js";
 import type { DashboardContext } from "./context.js";
+import { numbered, trackgraphDashboard } from "./dashboard-base.js";
 import { edgeMetric } from "./edge-dashboard.js";
-import { numbered } from "./numbered.js";
 import { cloudWatchPanel } from "./panels.js";
 import { textVariable } from "./variables.js";
 
@@ -17,12 +17,12 @@ const lambda = (metricName: string, statistic: string, label: string) => ({
 /** The log pipeline: the parser Lambda's health, its dead-letter queue, and what it skipped. */
 export function logPipelineDashboard(context: DashboardContext): dashboard.Dashboard {
   return numbered(
-    new dashboard.DashboardBuilder(`TrackGraph log pipeline (${context.environment})`)
-      .uid("trackgraph-log-pipeline")
-      .tags(["trackgraph", "edge"])
-      .refresh("5m")
-      .time({ from: "now-24h", to: "now" })
-      .timezone("browser")
+    trackgraphDashboard(
+      `TrackGraph log pipeline (${context.environment})`,
+      "trackgraph-log-pipeline",
+      "edge",
+      { refresh: "5m", from: "now-24h" },
+    )
       .withVariable(textVariable("region", "Region", context.region))
       .withVariable(textVariable("distribution", "Distribution", context.distributionId))
       .withVariable(textVariable("function", "Log parser function", context.logParserFunction))

@@ -29,10 +29,12 @@ export interface AlertingProps {
 export class Alerting extends Construct {
   readonly topic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[];
+  private readonly naming: Naming;
 
   constructor(scope: Construct, id: string, props: AlertingProps) {
     super(scope, id);
     const { naming, config, key, plane, logPipeline } = props;
+    this.naming = naming;
     const settings = config.observability.alerts;
     this.topic = new SnsTopic(this, "topic", { name: naming.name("alerts"), kmsMasterKeyId: key.key.arn });
     new SnsTopicPolicy(this, "topic-policy", {
@@ -130,36 +132,50 @@ export class Alerting extends Construct {
         ],
         ...actions,
       }),
-      new CloudwatchMetricAlarm(this, "log-parser-errors", {
-        alarmName: naming.name("log-parser-errors"),
-        alarmDescription:
+      this.anyAlarm("log-parser-errors", {
+        description:
           "The log parser Lambda failed (each failure is retried, then goes to the dead-letter queue).",
         namespace: "AWS/Lambda",
         metricName: "Errors",
         dimensions: { FunctionName: logPipeline.function.functionName },
         statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        ...actions,
       }),
-      new CloudwatchMetricAlarm(this, "log-parser-dead-letters", {
-        alarmName: naming.name("log-parser-dead-letters"),
-        alarmDescription:
+      this.anyAlarm("log-parser-dead-letters", {
+        description:
           "Log objects the parser gave up on wait in its dead-letter queue: their metrics are missing.",
         namespace: "AWS/SQS",
         metricName: "ApproximateNumberOfMessagesVisible",
         dimensions: { QueueName: logPipeline.deadLetterQueue.name },
         statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        ...actions,
       }),
     ];
+  }
+
+  /** An alarm that fires on any non-zero 5-minute value of one metric, to the alerts topic. */
+  private anyAlarm(
+    id: string,
+    metric: {
+      description: string;
+      namespace: string;
+      metricName: string;
+      dimensions: Record<string, string>;
+      statistic: "Sum" | "Maximum";
+    },
+  ): CloudwatchMetricAlarm {
+    return new CloudwatchMetricAlarm(this, id, {
+      alarmName: this.naming.name(id),
+      alarmDescription: metric.description,
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      dimensions: metric.dimensions,
+      statistic: metric.statistic,
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
+    });
   }
 }

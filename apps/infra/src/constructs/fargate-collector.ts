@@ -9,12 +9,26 @@ import {
 } from "@cdktf/provider-aws/lib/security-group/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { TrackgraphConfig } from "../config/schema.js";
+import type { Naming } from "../stacks/naming.js";
 import { checkovSkips } from "./checkov.js";
 import type { ContainerImage } from "./container-image.js";
 import { EcsTaskIdentity } from "./ecs-task-identity.js";
 import type { EncryptionKey } from "./encryption-key.js";
 import type { NetworkPlacement } from "./network.js";
 import type { PolicyStatement } from "./policy-statements.js";
+import type { ServiceSecrets } from "./service-secrets.js";
+import type { TelemetryPlane } from "./telemetry-plane.js";
+
+/** What each collector construct (the telemetry proxy, the metrics scraper) is built from. */
+export interface CollectorContext {
+  naming: Naming;
+  config: TrackgraphConfig;
+  key: EncryptionKey;
+  plane: TelemetryPlane;
+  secrets: ServiceSecrets;
+  network: NetworkPlacement;
+}
 
 /** The name of the collector container in every task definition (load balancers address it by name). */
 export const COLLECTOR_CONTAINER = "collector";

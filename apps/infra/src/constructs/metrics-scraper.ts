@@ -1,21 +1,9 @@
 import { COLLECTOR_ENV, COLLECTOR_MEMORY_MIB } from "@trackgraph/collector";
 import { Construct } from "constructs";
-import type { TrackgraphConfig } from "../config/schema.js";
-import type { Naming } from "../stacks/naming.js";
 import { ContainerImage } from "./container-image.js";
-import type { EncryptionKey } from "./encryption-key.js";
-import { FargateCollector } from "./fargate-collector.js";
-import type { NetworkPlacement } from "./network.js";
-import type { ServiceSecrets } from "./service-secrets.js";
-import type { TelemetryPlane } from "./telemetry-plane.js";
+import { type CollectorContext, FargateCollector } from "./fargate-collector.js";
 
-export interface MetricsScraperProps {
-  naming: Naming;
-  config: TrackgraphConfig;
-  key: EncryptionKey;
-  plane: TelemetryPlane;
-  secrets: ServiceSecrets;
-  network: NetworkPlacement;
+export interface MetricsScraperProps extends CollectorContext {
   /** `host:port` of the backend's metrics endpoint (HTTPS). */
   backendTarget: string;
 }

@@ -6,16 +6,10 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js"
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { COLLECTOR_ENV, COLLECTOR_MEMORY_MIB } from "@trackgraph/collector";
 import { Construct } from "constructs";
-import type { TrackgraphConfig } from "../config/schema.js";
-import type { Naming } from "../stacks/naming.js";
 import { checkovSkips } from "./checkov.js";
 import { ContainerImage } from "./container-image.js";
-import type { EncryptionKey } from "./encryption-key.js";
-import { FargateCollector } from "./fargate-collector.js";
-import type { NetworkPlacement } from "./network.js";
+import { type CollectorContext, FargateCollector } from "./fargate-collector.js";
 import type { PolicyStatement } from "./policy-statements.js";
-import type { ServiceSecrets } from "./service-secrets.js";
-import type { TelemetryPlane } from "./telemetry-plane.js";
 import { WebService } from "./web-service.js";
 
 /** The proxy's OTLP/HTTP port and the port of the collector's health_check extension (see @trackgraph/collector). */
@@ -23,14 +17,7 @@ export const PROXY_OTLP_PORT = 4318;
 export const PROXY_HEALTH_PORT = 13133;
 const SCALING = { min: 1, max: 2 } as const;
 
-export interface TelemetryProxyProps {
-  naming: Naming;
-  config: TrackgraphConfig;
-  key: EncryptionKey;
-  plane: TelemetryPlane;
-  secrets: ServiceSecrets;
-  network: NetworkPlacement;
-}
+export type TelemetryProxyProps = CollectorContext;
 
 /**
  * The ADOT telemetry proxy: OTLP/HTTP in (bearer token from Secrets Manager), traces to X-Ray, metrics
