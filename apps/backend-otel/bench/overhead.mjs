@@ -36,7 +36,10 @@ function yearOfHistory() {
   return { dir, plays: plays.length };
 }
 
-async function run(label, instrumented, port, dataDir) {
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** Starts one backend (instrumented or not) and resolves once it listens. */
+async function startBackend(instrumented, port, dataDir) {
   const args = instrumented
     ? ["--import", "@trackgraph/otel-bootstrap/register", "dist/server.js"]
     : ["dist/server.js"];
@@ -60,29 +63,60 @@ async function run(label, instrumented, port, dataDir) {
   );
   const url = `http://127.0.0.1:${port}/graph?limit=25`;
   await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up, not measured
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-  child.kill("SIGTERM");
-  const summary = {
-    label,
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
-  console.log(
-    `${label.padEnd(14)} ${summary.rps.toFixed(0).padStart(7)} req/s   p99 ${String(summary.p99).padStart(4)} ms   errors ${summary.errors}`,
-  );
-  return summary;
+  return { child, url };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Both backends run side by side; rounds alternate between them, so drift in the machine's load (this is a
+ * shared 2-core box, autocannon included) falls on both alike. Each figure is the median of its rounds.
+ */
+async function compare(dataDir, portBase) {
+  const plain = await startBackend(false, portBase, dataDir);
+  const traced = await startBackend(true, portBase + 1, dataDir);
+  const runs = { plain: [], traced: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, backend] of [
+      ["plain", plain],
+      ["traced", traced],
+    ]) {
+      const result = await autocannon({ url: backend.url, connections: CONNECTIONS, duration: DURATION });
+      runs[name].push({
+        rps: result.requests.average,
+        p99: result.latency.p99,
+        errors: result.errors + result.non2xx,
+      });
+    }
+  }
+  plain.child.kill("SIGTERM");
+  traced.child.kill("SIGTERM");
+  const summary = (name) => ({
+    rps: median(runs[name].map((r) => r.rps)),
+    p99: median(runs[name].map((r) => r.p99)),
+    errors: runs[name].reduce((n, r) => n + r.errors, 0),
+    spread: runs[name].map((r) => r.rps.toFixed(0)).join(", "),
+  });
+  return { plain: summary("plain"), traced: summary("traced") };
 }
 
 const year = yearOfHistory();
-console.log(`GET /graph, ${CONNECTIONS} connections, ${DURATION} s each, after a 2 s warm-up`);
-for (const [name, dir] of [
-  ["one week (the committed fixture, 220 plays)", "fixtures/history"],
-  [`one year (${year.plays} plays)`, year.dir],
+console.log(
+  `GET /graph, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s per backend (medians), after a 2 s warm-up`,
+);
+for (const [name, dir, port] of [
+  ["one week (the committed fixture, 220 plays)", "fixtures/history", 18601],
+  [`one year (${year.plays} plays)`, year.dir, 18611],
 ]) {
   console.log(`\n${name}`);
-  const plain = await run("uninstrumented", false, 18601, dir);
-  const traced = await run("traced (1.0)", true, 18602, dir);
+  const { plain, traced } = await compare(dir, port);
+  for (const [label, s] of [
+    ["uninstrumented", plain],
+    ["traced (1.0)", traced],
+  ])
+    console.log(
+      `${label.padEnd(14)} ${s.rps.toFixed(0).padStart(7)} req/s   p99 ${String(s.p99).padStart(4)} ms   errors ${s.errors}   rounds: ${s.spread} req/s`,
+    );
   console.log(
     `throughput ${((traced.rps / plain.rps) * 100).toFixed(1)}% of uninstrumented (loss ${((1 - traced.rps / plain.rps) * 100).toFixed(1)}%), p99 ${
       plain.p99 === 0 ? "n/a" : `${(((traced.p99 - plain.p99) / plain.p99) * 100).toFixed(1)}%`
