@@ -35,19 +35,27 @@ const remote = (output: RegExp) =>
   );
 
 describe("the dashboards stack", () => {
-  it("uses the Grafana provider (generic cdktf constructs) with the workspace URL and a service-account token", () => {
-    expect(json.terraform.required_providers).toMatchObject({
+  it("uses the Grafana provider (generic cdktf constructs) with the workspace URL and a token, both known at plan time", () => {
+    expect(json.terraform.required_providers).toEqual({
       grafana: { source: "grafana/grafana", version: "~> 4.10" },
     });
     const [provider] = json.provider.grafana as Block[];
     expect(provider?.url).toMatch(
       /^https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-prod\.outputs\..*grafana.*endpoint\}$/,
     );
-    expect(provider?.auth).toBe(tf("aws_grafana_workspace_service_account_token.token.key"));
-    expect(resources(json, "aws_grafana_workspace_service_account")[0]).toMatchObject({
+    // From the environment stack, not a resource of this one: a provider's configuration must be known
+    // when Terraform plans, and a token created in the same apply would not be.
+    expect(provider?.auth).toEqual(remote(/.*grafana_workspace_service_account_token.*key/));
+    expect(json.resource.aws_grafana_workspace_service_account_token).toBeUndefined();
+    expect(resources(upstream, "aws_grafana_workspace_service_account")[0]).toMatchObject({
       grafana_role: "ADMIN",
-      workspace_id: remote(/.*grafana.*id/),
+      workspace_id: expect.stringMatching(/^\$\{aws_grafana_workspace\.telemetry_grafana_/),
     });
+    expect(resources(upstream, "aws_grafana_workspace_service_account_token")[0]).toMatchObject({
+      seconds_to_live: 2_592_000,
+    });
+    const exported = Object.entries(upstream.output).filter(([name]) => name.includes("token"));
+    expect(exported.map(([, o]) => (o as Block).sensitive)).toEqual([true]);
   });
 
   it("reads the environment stack's outputs through remote state, which that stack exports", () => {

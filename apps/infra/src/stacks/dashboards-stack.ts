@@ -1,12 +1,8 @@
-import { GrafanaWorkspaceServiceAccount } from "@cdktf/provider-aws/lib/grafana-workspace-service-account/index.js";
-import { GrafanaWorkspaceServiceAccountToken } from "@cdktf/provider-aws/lib/grafana-workspace-service-account-token/index.js";
 import { allDashboards, DATASOURCES } from "@trackgraph/dashboards";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
 import { GrafanaProvider, GrafanaResource } from "../grafana/provider.js";
-import { Naming } from "./naming.js";
-import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
 import type { TrackgraphStack } from "./trackgraph-stack.js";
 
@@ -18,8 +14,6 @@ export interface DashboardsStackProps {
   observability: TrackgraphStack;
 }
 
-/** The longest a workspace service-account token may live (30 days). */
-const TOKEN_SECONDS = 30 * 24 * 3600;
 const FOLDER_UID = "trackgraph";
 
 /**
@@ -27,33 +21,20 @@ const FOLDER_UID = "trackgraph";
  * folder with every dashboard of @trackgraph/dashboards, and an SNS contact point as the root route.
  *
  * A stack of its own because the Grafana provider needs the workspace's URL and a token at plan time:
- * every value comes from the environment stack through cdktf's cross-stack references (outputs read with
- * `terraform_remote_state`), so that stack is applied first and this one plans against what exists.
+ * both, and every other value, come from the environment stack through cdktf's cross-stack references
+ * (sensitive outputs read with `terraform_remote_state`), so that stack is applied first and this one
+ * plans against what exists.
  */
 export class DashboardsStack extends TerraformStack {
   constructor(scope: Construct, props: DashboardsStackProps) {
     super(scope, props.stackName);
     const { config, stackName, observability } = props;
     configureStateBackend(this, stackName, config);
-    awsProvider(this, stackName, config);
-    const naming = new Naming(config, stackName);
     const grafana = observability.telemetry.grafana;
 
-    const account = new GrafanaWorkspaceServiceAccount(this, "service-account", {
-      name: naming.name("terraform"),
-      grafanaRole: "ADMIN",
-      workspaceId: grafana.id,
-    });
-    // The token expires after 30 days; `cdktf deploy` after that needs `-replace` of this resource.
-    const token = new GrafanaWorkspaceServiceAccountToken(this, "token", {
-      name: naming.name("terraform"),
-      secondsToLive: TOKEN_SECONDS,
-      serviceAccountId: account.serviceAccountId,
-      workspaceId: grafana.id,
-    });
     const provider = new GrafanaProvider(this, "grafana", {
       url: `https://${grafana.endpoint}`,
-      auth: token.key,
+      auth: observability.grafanaAccess.token,
     });
     const region = config.region;
 

@@ -5,6 +5,7 @@ import { Alerting } from "../constructs/alerting.js";
 import { BACKEND_SERVICE_NAME, Backend } from "../constructs/backend.js";
 import { Edge } from "../constructs/edge.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
+import { GrafanaServiceAccount } from "../constructs/grafana-service-account.js";
 import { LogPipeline } from "../constructs/log-pipeline.js";
 import { MetricsScraper } from "../constructs/metrics-scraper.js";
 import { networkPlacement } from "../constructs/network.js";
@@ -40,6 +41,7 @@ export class TrackgraphStack extends TerraformStack {
   readonly backend: Backend;
   readonly scraper: MetricsScraper;
   readonly alerting: Alerting;
+  readonly grafanaAccess: GrafanaServiceAccount;
 
   constructor(scope: Construct, props: TrackgraphStackProps) {
     super(scope, props.stackName);
@@ -120,6 +122,10 @@ export class TrackgraphStack extends TerraformStack {
       backendTarget: `${this.backend.service.host}:443`,
     });
 
+    this.grafanaAccess = new GrafanaServiceAccount(this, "grafana-access", {
+      naming: this.naming,
+      plane: this.telemetry,
+    });
     this.alerting = new Alerting(this, "alerting", {
       naming: this.naming,
       config,
