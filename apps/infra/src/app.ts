@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import type { StackConfig } from "./config/load.js";
+import { DASHBOARDS_SUFFIX, type StackConfig } from "./config/load.js";
 import { BootstrapStack } from "./stacks/bootstrap-stack.js";
 import { DashboardsStack } from "./stacks/dashboards-stack.js";
 import { type StackArtifacts, TrackgraphStack } from "./stacks/trackgraph-stack.js";
@@ -21,7 +21,7 @@ export function buildApp(options: BuildOptions): App {
         config,
         artifacts: options.artifacts,
       });
-      new DashboardsStack(app, { stackName: `${stack}-dashboards`, config, observability });
+      new DashboardsStack(app, { stackName: `${stack}${DASHBOARDS_SUFFIX}`, config, observability });
     }
   }
   return app;

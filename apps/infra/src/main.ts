@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { TerraformStack } from "cdktf";
 import { buildApp } from "./app.js";
 import { ConfigError, loadStackConfigs } from "./config/load.js";
 
@@ -26,7 +27,8 @@ function main(argv: string[]): number {
   const app = buildApp({ outdir, stacks, artifacts: { logParserZip } });
   app.synth();
   const ms = (performance.now() - started).toFixed(0);
-  process.stderr.write(`synthesized ${stacks.map((s) => s.stack).join(", ")} into ${outdir} in ${ms} ms\n`);
+  const names = app.node.children.filter((c) => TerraformStack.isStack(c)).map((c) => c.node.id);
+  process.stderr.write(`synthesized ${names.join(", ")} into ${outdir} in ${ms} ms\n`);
   return 0;
 }
 

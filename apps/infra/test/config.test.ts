@@ -56,8 +56,17 @@ describe("stack configuration", () => {
 
   it("synthesizes every committed stack file, the template excluded", () => {
     expect(loadStackConfigs(configDir).map((s) => s.stack)).toEqual(["bootstrap", "dev"]);
+    expect(loadStackConfigs(configDir, "dev-dashboards").map((s) => s.stack)).toEqual(["dev"]);
     expect(() => loadStackConfigs(configDir, "nope")).toThrow(
       /stack "nope" has no config file .*nope\.json \(known: bootstrap, dev\)/,
+    );
+  });
+
+  it("refuses a stack file whose name an environment's dashboards stack takes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "infra-config-"));
+    writeFileSync(join(dir, "dev-dashboards.json"), JSON.stringify({ trackgraph: {} }));
+    expect(() => loadStackConfigs(dir)).toThrow(
+      /dev-dashboards\.json: stack names ending in "-dashboards" are taken by each environment's dashboards stack \(dev's would be dev-dashboards\)/,
     );
   });
 

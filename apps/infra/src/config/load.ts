@@ -18,6 +18,8 @@ export interface StackConfig {
 /** Files in the config folder that are not stacks. */
 const NOT_STACKS = new Set(["example.json"]);
 const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+/** `<environment>-dashboards` is the dashboards stack the app adds to every environment stack. */
+export const DASHBOARDS_SUFFIX = "-dashboards";
 
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
@@ -63,6 +65,11 @@ export function loadStackConfig(file: string): StackConfig {
   if (!STACK_NAME.test(stack)) {
     throw new ConfigError(`${file}: a stack file name must be lower-case letters, digits and dashes`);
   }
+  if (stack.endsWith(DASHBOARDS_SUFFIX)) {
+    throw new ConfigError(
+      `${file}: stack names ending in "${DASHBOARDS_SUFFIX}" are taken by each environment's dashboards stack (${stack.slice(0, -DASHBOARDS_SUFFIX.length)}'s would be ${stack})`,
+    );
+  }
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -72,13 +79,18 @@ export function loadStackConfig(file: string): StackConfig {
   return { stack, file, config: parseStackConfig(file, text) };
 }
 
-/** Every stack in the config folder, or only `only` when given (an unknown name is an error). */
+/**
+ * Every stack in the config folder, or only `only` when given; for `<environment>-dashboards`, the
+ * environment's (the app adds the dashboards stack). An unknown name is an error.
+ */
 export function loadStackConfigs(dir: string, only?: string): StackConfig[] {
   const files = readdirSync(dir)
     .filter((name) => name.endsWith(".json") && !NOT_STACKS.has(name))
     .sort();
   if (only !== undefined) {
-    const name = `${only}.json`;
+    // `<environment>-dashboards` is synthesized with its environment stack, whose config it reads.
+    const environment = only.endsWith(DASHBOARDS_SUFFIX) ? only.slice(0, -DASHBOARDS_SUFFIX.length) : only;
+    const name = `${environment}.json`;
     if (!files.includes(name)) {
       throw new ConfigError(
         `stack "${only}" has no config file ${join(dir, name)} (known: ${files.map((f) => basename(f, ".json")).join(", ")})`,
