@@ -55,35 +55,41 @@ export async function verifyQueries(
   } = {},
 ): Promise<QueryVerdict[]> {
   const f = options.fetch ?? fetch;
-  const stored = await get<string[]>(prometheusUrl, "/api/v1/label/__name__/values", {}, f);
+  const storedList = await get<string[]>(prometheusUrl, "/api/v1/label/__name__/values", {}, f);
+  const stored = new Set(storedList);
+  // Queries share metrics (a dashboard reads one histogram many ways): each metric's labels are read once.
+  const labelsOf = new Map<string, Promise<Set<string>>>();
+  const labelsOfMetric = (metric: string) => {
+    let labels = labelsOf.get(metric);
+    if (labels === undefined) {
+      labels = get<Array<Record<string, string>>>(
+        prometheusUrl,
+        "/api/v1/series",
+        { "match[]": metric },
+        f,
+      ).then((series) => new Set(series.flatMap((s) => Object.keys(s))));
+      labelsOf.set(metric, labels);
+    }
+    return labels;
+  };
   const verdicts: QueryVerdict[] = [];
   for (const raw of exprs) {
     const expr = resolveGrafanaVariables(raw, options.rateInterval);
     const metrics = metricNames(expr);
-    const missingMetrics = metrics.filter((m) => !stored.includes(m));
+    const missingMetrics = metrics.filter((m) => !stored.has(m));
     const nearest: Record<string, string[]> = {};
     for (const m of missingMetrics) {
       // Edit distance finds a rename's new name (a suffix changed, a word dropped) among the stored ones.
-      const scored = stored
+      const scored = storedList
         .map((s) => [s, distance(s, m)] as const)
         .filter(([, d]) => d <= m.length / 2)
         .sort((a, b) => a[1] - b[1]);
       nearest[m] = scored.slice(0, 3).map(([s]) => s);
     }
-    const present = metrics.filter((m) => stored.includes(m));
+    const present = metrics.filter((m) => stored.has(m));
     const carried = new Set<string>(["__name__"]);
-    for (const m of present) {
-      const series = await get<Array<Record<string, string>>>(
-        prometheusUrl,
-        "/api/v1/series",
-        {
-          "match[]": m,
-        },
-        f,
-      );
-      for (const s of series) for (const label of Object.keys(s)) carried.add(label);
-    }
-    // Recording-rule outputs and `le` of histograms are labels of what the query reads, not of a filter.
+    for (const m of present) for (const label of await labelsOfMetric(m)) carried.add(label);
+    // With none of its metrics stored, a query's labels cannot be judged: the missing metrics are the finding.
     const missingLabels = present.length === 0 ? [] : labelNames(expr).filter((l) => !carried.has(l));
     const result = await get<{ result: unknown[] }>(prometheusUrl, "/api/v1/query", { query: expr }, f);
     verdicts.push({ expr, series: result.result.length, missingMetrics, missingLabels, nearest });
