@@ -3,9 +3,9 @@ import {
   describeVerdict,
   EXAMPLE_CONTEXT,
   prometheusQueries,
-  type QueryVerdict,
   verifyQueries,
 } from "@trackgraph/dashboards";
+import { pollUntil } from "../poll.js";
 import { CheckFailed, type CheckResult, runCheck } from "../report.js";
 import type { ValidationTarget } from "../target.js";
 
@@ -39,17 +39,16 @@ export function checkDashboards(
       for (let i = 0; i < 10; i++)
         for (const path of ["/graph?limit=5", "/summary?limit=3"])
           await (await fetch(`${target.backendUrl}${path}`)).text();
-      const deadline = Date.now() + target.timeoutSeconds * 1000;
-      let verdicts: QueryVerdict[] = [];
-      for (;;) {
-        verdicts = await verifyQueries(
-          target.prometheusUrl,
-          queries.map((q) => q.expr),
-          target.prometheusFetch === undefined ? {} : { fetch: target.prometheusFetch },
-        );
-        if (verdicts.every((v) => v.series > 0) || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 2000));
-      }
+      const verdicts = await pollUntil(
+        () =>
+          verifyQueries(
+            target.prometheusUrl,
+            queries.map((q) => q.expr),
+            prometheusOptions(target),
+          ),
+        (all) => all.every((v) => v.series > 0),
+        target.timeoutSeconds * 1000,
+      );
       const empty = verdicts.flatMap((v, i) => (v.series > 0 ? [] : [[queries[i]?.panel ?? "", v] as const]));
       if (empty.length === 0) return `all ${queries.length} panel queries return data`;
       const causes = empty.map(([panel, v]) => `panel "${panel}": ${describeVerdict(v).join("; ")}`);
@@ -66,8 +65,15 @@ export function checkDashboards(
 }
 
 async function backendReachedPrometheus(target: ValidationTarget): Promise<boolean> {
-  const [verdict] = await verifyQueries(target.prometheusUrl, ['up{job="trackgraph-backend"}'], {
-    ...(target.prometheusFetch === undefined ? {} : { fetch: target.prometheusFetch }),
-  });
+  const [verdict] = await verifyQueries(
+    target.prometheusUrl,
+    ['up{job="trackgraph-backend"}'],
+    prometheusOptions(target),
+  );
   return (verdict?.series ?? 0) > 0;
+}
+
+/** How to reach the target's Prometheus API (AMP signs with SigV4; the plane's Prometheus needs nothing). */
+function prometheusOptions(target: ValidationTarget): { fetch?: typeof fetch } {
+  return target.prometheusFetch === undefined ? {} : { fetch: target.prometheusFetch };
 }

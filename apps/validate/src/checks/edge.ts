@@ -2,6 +2,7 @@ import { GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudw
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { DIMENSION, NAMESPACE } from "@trackgraph/log-parser/metrics";
 import { syntheticLog } from "../cloudfront-log.js";
+import { pollUntil } from "../poll.js";
 import { CheckFailed, type CheckResult, runCheck } from "../report.js";
 import type { ValidationTarget } from "../target.js";
 
@@ -20,19 +21,19 @@ export function checkEdge(target: ValidationTarget): Promise<CheckResult> {
     `s3://${target.logs.bucket}/${key} (${REQUESTS} requests of distribution ${log.distributionId})`,
     async () => {
       await target.logs.s3.send(
-        new PutObjectCommand({ Bucket: target.logs.bucket, Key: key, Body: log.body, ContentEncoding: "" }),
+        new PutObjectCommand({ Bucket: target.logs.bucket, Key: key, Body: log.body }),
       );
       await target.logs.deliver(key);
-      const deadline = Date.now() + target.timeoutSeconds * 1000;
-      let total = 0;
-      for (;;) {
-        // Both: moto's GetMetricData ignores the namespace it is asked for, so the sum alone would also
-        // count metrics published elsewhere; ListMetrics filters by namespace there too.
-        const listed = await listedInNamespace(target, log.distributionId);
-        total = listed ? await requestsSum(target, log.distributionId, log.from, log.to) : 0;
-        if (total >= REQUESTS || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 2000));
-      }
+      // Both: moto's GetMetricData ignores the namespace it is asked for, so the sum alone would also
+      // count metrics published elsewhere; ListMetrics filters by namespace there too.
+      const total = await pollUntil(
+        async () =>
+          (await listedInNamespace(target, log.distributionId))
+            ? await requestsSum(target, log.distributionId, log.from, log.to)
+            : 0,
+        (sum) => sum >= REQUESTS,
+        target.timeoutSeconds * 1000,
+      );
       if (total === REQUESTS)
         return `${NAMESPACE} Requests{${DIMENSION}=${log.distributionId}} sums to ${total}`;
       if (total > 0)
