@@ -1,4 +1,5 @@
 import * as cloudwatch from "@grafana/grafana-foundation-sdk/cloudwatch";
+import type * as common from "@grafana/grafana-foundation-sdk/common";
 import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
@@ -30,14 +31,14 @@ function refId(i: number): string {
   return String.fromCharCode(65 + i);
 }
 
+/** A half-width time series panel on one of our data sources. */
+function timeSeriesPanel(title: string, unit: string, datasource: common.DataSourceRef) {
+  return new timeseries.PanelBuilder().title(title).unit(unit).datasource(datasource).height(8).span(12);
+}
+
 /** A time series panel of Prometheus (AMP) queries. */
 export function promPanel(title: string, unit: string, queries: PromQuery[], description?: string) {
-  const panel = new timeseries.PanelBuilder()
-    .title(title)
-    .unit(unit)
-    .datasource(DATASOURCES.prometheus)
-    .height(8)
-    .span(12);
+  const panel = timeSeriesPanel(title, unit, DATASOURCES.prometheus);
   if (description !== undefined) panel.description(description);
   queries.forEach((q, i) => {
     const target = new prometheus.DataqueryBuilder().expr(q.expr).refId(refId(i));
@@ -65,12 +66,7 @@ export function cloudWatchPanel(
   metrics: CloudWatchMetric[],
   expressions: CloudWatchExpression[] = [],
 ) {
-  const panel = new timeseries.PanelBuilder()
-    .title(title)
-    .unit(unit)
-    .datasource(DATASOURCES.cloudwatch)
-    .height(8)
-    .span(12);
+  const panel = timeSeriesPanel(title, unit, DATASOURCES.cloudwatch);
   metrics.forEach((m, i) => {
     const target = new cloudwatch.MetricsQueryBuilder()
       .queryMode(cloudwatch.QueryMode.Metrics)
