@@ -6,6 +6,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js"
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { COLLECTOR_ENV, COLLECTOR_MEMORY_MIB } from "@trackgraph/collector";
 import { Construct } from "constructs";
+import { limitName } from "../stacks/naming.js";
 import { checkovSkips } from "./checkov.js";
 import { ContainerImage } from "./container-image.js";
 import { type CollectorContext, FargateCollector } from "./fargate-collector.js";
@@ -94,7 +95,7 @@ export class TelemetryProxy extends Construct {
     const { config, key, secrets, network } = props;
     const name = settings.name;
     // Load balancer and target group names are limited to 32 characters.
-    const lbName = name.slice(0, 32).replace(/-+$/, "");
+    const lbName = limitName(name, 32);
     const lbSecurityGroup = new SecurityGroup(this, "lb-security-group", {
       name: `${name}-lb`,
       description:

@@ -5,6 +5,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster/index.js";
 import { EcsExpressGatewayService } from "@cdktf/provider-aws/lib/ecs-express-gateway-service/index.js";
 import { Construct } from "constructs";
+import { limitName } from "../stacks/naming.js";
 import type { ContainerImage } from "./container-image.js";
 import { EcsTaskIdentity } from "./ecs-task-identity.js";
 import type { EncryptionKey } from "./encryption-key.js";
@@ -40,7 +41,7 @@ export interface WebServiceProps {
 }
 
 /** App Runner limits several names to 32 characters. */
-const short = (name: string) => name.slice(0, 32).replace(/-+$/, "");
+const short = (name: string) => limitName(name, 32);
 
 /**
  * One HTTPS service from one container image, on App Runner (the default) or Amazon ECS Express Mode:

@@ -22,3 +22,8 @@ export class Naming {
       : { bucket: `${base}-${this.config.accountId}`.slice(0, 63) };
   }
 }
+
+/** A name cut to a service's length limit (App Runner configurations, load balancers: 32), without a trailing dash. */
+export function limitName(name: string, max: number): string {
+  return name.slice(0, max).replace(/-+$/, "");
+}

@@ -5,6 +5,7 @@ import { Alerting } from "../constructs/alerting.js";
 import { BACKEND_SERVICE_NAME, Backend } from "../constructs/backend.js";
 import { Edge } from "../constructs/edge.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
+import type { CollectorContext } from "../constructs/fargate-collector.js";
 import { GrafanaServiceAccount } from "../constructs/grafana-service-account.js";
 import { LogPipeline } from "../constructs/log-pipeline.js";
 import { MetricsScraper } from "../constructs/metrics-scraper.js";
@@ -94,14 +95,15 @@ export class TrackgraphStack extends TerraformStack {
       backendServiceName: BACKEND_SERVICE_NAME,
     });
     const network = networkPlacement(this, config);
-    this.proxy = new TelemetryProxy(this, "telemetry-proxy", {
+    const collectors: CollectorContext = {
       naming: this.naming,
       config,
       key: this.key,
       plane: this.telemetry,
       secrets,
       network,
-    });
+    };
+    this.proxy = new TelemetryProxy(this, "telemetry-proxy", collectors);
     this.backend = new Backend(this, "backend-service", {
       naming: this.naming,
       config,
@@ -113,12 +115,7 @@ export class TrackgraphStack extends TerraformStack {
       subnetIds: network.subnetIds,
     });
     this.scraper = new MetricsScraper(this, "metrics-scraper", {
-      naming: this.naming,
-      config,
-      key: this.key,
-      plane: this.telemetry,
-      secrets,
-      network,
+      ...collectors,
       backendTarget: `${this.backend.service.host}:443`,
     });
 
