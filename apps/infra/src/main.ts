@@ -1,9 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { TerraformStack } from "cdktf";
 import { buildApp } from "./app.js";
 import { ConfigError, loadStackConfigs } from "./config/load.js";
+import { bootstrapFor, deployManifest } from "./stacks/deploy-manifest.js";
+import { contextTag, IMAGE_CONTEXTS, IMAGE_ROLES, type ImageRole } from "./stacks/images.js";
+import { TrackgraphStack } from "./stacks/trackgraph-stack.js";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -24,8 +28,29 @@ function main(argv: string[]): number {
       `${logParserZip} is missing: build it with \`pnpm build\` (pnpm synth builds it first)`,
     );
   }
-  const app = buildApp({ outdir, stacks, artifacts: { logParserZip } });
+  const imageTags = {} as Record<ImageRole, string>;
+  for (const role of IMAGE_ROLES) {
+    const context = here(`../../../${IMAGE_CONTEXTS[role]}`);
+    if (!existsSync(context)) {
+      throw new ConfigError(
+        `${context} is missing: build the image contexts with \`pnpm turbo run container\` (pnpm synth builds them first)`,
+      );
+    }
+    imageTags[role] = contextTag(context);
+  }
+  const app = buildApp({ outdir, stacks, artifacts: { logParserZip, imageTags } });
   app.synth();
+  // Every config, not only the one synthesized: an environment's deploy needs its bootstrap stack's names.
+  const allConfigs = only === undefined || only === "" ? stacks : loadStackConfigs(configDir);
+  for (const stack of app.node.children.filter((c) => c instanceof TrackgraphStack)) {
+    const config = stacks.find((s) => s.stack === stack.node.id)?.config;
+    if (config === undefined) continue;
+    const manifest = deployManifest(stack.node.id, stack, config, bootstrapFor(config, allConfigs));
+    writeFileSync(
+      join(outdir, "stacks", stack.node.id, "deploy.json"),
+      `${JSON.stringify(manifest, null, 2)}\n`,
+    );
+  }
   const ms = (performance.now() - started).toFixed(0);
   const names = app.node.children.filter((c) => TerraformStack.isStack(c)).map((c) => c.node.id);
   process.stderr.write(`synthesized ${names.join(", ")} into ${outdir} in ${ms} ms\n`);

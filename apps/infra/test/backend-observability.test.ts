@@ -4,7 +4,7 @@ import { policyDocuments, resources, synthStack } from "./synth.js";
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped; these tests read nested blocks.
 type Block = Record<string, any>;
 
-const { json } = synthStack({ environment: "prod" });
+const { json } = synthStack({ environment: "prod", backend: { platform: "app-runner" } });
 const one = (type: string) => {
   const all = resources(json, type);
   expect(all, type).toHaveLength(1);
@@ -15,7 +15,7 @@ const statementsOf = (idPart: string) =>
     .filter(([id]) => id.includes(idPart))
     .flatMap(([, doc]) => doc.statement);
 
-describe("backend delivery on App Runner (the default)", () => {
+describe("backend delivery on App Runner (accounts that already use it)", () => {
   const services = resources(json, "aws_apprunner_service") as Block[];
   const backend = services.find((s) => String(s.service_name).endsWith("-backend")) as Block;
   const image = backend.source_configuration.image_repository;
@@ -23,7 +23,7 @@ describe("backend delivery on App Runner (the default)", () => {
   it("runs the configured ECR image on port 8080 with the /healthz check", () => {
     expect(image.image_repository_type).toBe("ECR");
     expect(image.image_identifier).toMatch(
-      /^\$\{data\.aws_ecr_repository\.backend-service_.*\.repository_url\}:latest$/,
+      /^\$\{data\.aws_ecr_repository\.backend-service_.*\.repository_url\}:src-backend0+$/,
     );
     expect(image.image_configuration.port).toBe("8080");
     expect(backend.health_check_configuration).toMatchObject({ protocol: "HTTP", path: "/healthz" });
@@ -67,7 +67,9 @@ describe("backend delivery on App Runner (the default)", () => {
 
   it("takes a digest instead of a tag when the config gives one", () => {
     const digest = `sha256:${"a".repeat(64)}`;
-    const pinned = synthStack({ backend: { image: { repository: "backend", digest } } }).json;
+    const pinned = synthStack({
+      backend: { platform: "app-runner", image: { repository: "backend", digest } },
+    }).json;
     const service = (resources(pinned, "aws_apprunner_service") as Block[]).find((s) =>
       String(s.service_name).endsWith("-backend"),
     );
@@ -174,7 +176,7 @@ describe("backend.platform: ecs-express", () => {
 
   it("runs the same image, port, health check, environment and scaling bounds as an Express service", () => {
     expect(container.image).toMatch(
-      /^\$\{data\.aws_ecr_repository\.backend-service_.*\.repository_url\}:latest$/,
+      /^\$\{data\.aws_ecr_repository\.backend-service_.*\.repository_url\}:src-backend0+$/,
     );
     expect(container.container_port).toBe(8080);
     expect(backend.health_check_path).toBe("/healthz");

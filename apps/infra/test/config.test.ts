@@ -22,7 +22,6 @@ describe("stack configuration", () => {
         prefix: "cloudfront/",
         memoryMb: 256,
         timeoutSeconds: 300,
-        reservedConcurrency: 5,
         logRetentionDays: 90,
       },
     });

@@ -5,7 +5,7 @@ import { DATASOURCES } from "@trackgraph/dashboards";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { parseStackConfig } from "../src/config/load.js";
-import { resources, type TerraformJson, zipPath } from "./synth.js";
+import { artifacts, resources, type TerraformJson } from "./synth.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped; these tests read nested blocks.
 type Block = Record<string, any>;
@@ -17,7 +17,7 @@ function synthPair() {
   buildApp({
     outdir,
     stacks: [{ stack: "prod", file: "prod.json", config }],
-    artifacts: { logParserZip: zipPath },
+    artifacts,
   }).synth();
   const read = (stack: string) =>
     JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson;

@@ -19,6 +19,16 @@ export type TerraformJson = {
 export const zipPath = join(mkdtempSync(join(tmpdir(), "infra-test-")), "log-parser.zip");
 writeFileSync(zipPath, "not really a zip");
 
+/** What synth hands every environment stack: the Lambda zip stand-in and fixed image tags. */
+export const artifacts = {
+  logParserZip: zipPath,
+  imageTags: {
+    backend: "src-backend0000000000000",
+    proxy: "src-proxy00000000000000",
+    scraper: "src-scraper000000000000",
+  },
+};
+
 /** Synthesizes the bootstrap stack from config overrides. */
 export function synthBootstrap(overrides: TrackgraphConfigInput = {}): TerraformJson {
   const config = parseStackConfig(
@@ -52,7 +62,7 @@ export function synthStack(
 ): { json: TerraformJson; text: string } {
   const config = parseStackConfig(`${stackName}.json`, JSON.stringify({ trackgraph: overrides }));
   const app = Testing.app();
-  const stack = new TrackgraphStack(app, { stackName, config, artifacts: { logParserZip: zipPath } });
+  const stack = new TrackgraphStack(app, { stackName, config, artifacts });
   const text = Testing.synth(stack, true);
   return { json: JSON.parse(text) as TerraformJson, text };
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { z } from "zod";
-import { stackFileSchema, type TrackgraphConfig } from "./schema.js";
+import { MAX_STACK_PREFIX, stackFileSchema, type TrackgraphConfig } from "./schema.js";
 
 /** A stack file could not be read or does not match the schema. The message names file, key and value. */
 export class ConfigError extends Error {
@@ -16,7 +16,7 @@ export interface StackConfig {
 }
 
 /** Files in the config folder that are not stacks. */
-const NOT_STACKS = new Set(["example.json"]);
+const NOT_STACKS = new Set(["example.json", "example-bootstrap.json"]);
 const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 /** `<environment>-dashboards` is the dashboards stack the app adds to every environment stack. */
 export const DASHBOARDS_SUFFIX = "-dashboards";
@@ -47,8 +47,11 @@ function formatIssues(file: string, raw: unknown, error: z.ZodError): string {
   return `${file}: invalid stack config\n${lines.join("\n")}`;
 }
 
-/** Parses one stack file's content; production defaults fill every key it leaves out. */
-export function parseStackConfig(file: string, text: string): TrackgraphConfig {
+/**
+ * Parses one stack file's content; production defaults fill every key it leaves out. With `stack`, also
+ * checks that the names derived from project and stack fit AWS's limits.
+ */
+export function parseStackConfig(file: string, text: string, stack?: string): TrackgraphConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -57,7 +60,14 @@ export function parseStackConfig(file: string, text: string): TrackgraphConfig {
   }
   const result = stackFileSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(formatIssues(file, raw, result.error));
-  return result.data.trackgraph;
+  const config = result.data.trackgraph;
+  const prefix = `${config.project}-${stack}`;
+  if (stack !== undefined && prefix.length > MAX_STACK_PREFIX) {
+    throw new ConfigError(
+      `${file}: stack name "${stack}" is too long for project "${config.project}": "${prefix}" has ${prefix.length} characters, at most ${MAX_STACK_PREFIX} keep IAM role names within 64`,
+    );
+  }
+  return config;
 }
 
 export function loadStackConfig(file: string): StackConfig {
@@ -76,7 +86,7 @@ export function loadStackConfig(file: string): StackConfig {
   } catch (error) {
     throw new ConfigError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  return { stack, file, config: parseStackConfig(file, text) };
+  return { stack, file, config: parseStackConfig(file, text, stack) };
 }
 
 /**

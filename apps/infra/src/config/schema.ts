@@ -1,5 +1,11 @@
 import { z } from "zod";
 
+/**
+ * The longest `<project>-<stack>` that keeps every name we derive from it within AWS's limits: the longest
+ * suffix is a collector's `-telemetry-proxy-execution` role, and IAM role names stop at 64 characters.
+ */
+export const MAX_STACK_PREFIX = 38;
+
 /** Names that end up in resource names: lower case, digits and dashes, as S3 and IAM accept them. */
 const resourceName = z
   .string()
@@ -52,7 +58,11 @@ const logPipelineSchema = z
       .default(365),
     memoryMb: z.number().int().min(128).max(10240).default(256),
     timeoutSeconds: z.number().int().min(10).max(900).default(300),
-    reservedConcurrency: z.number().int().min(1).max(1000).default(5),
+    /**
+     * Concurrency reserved for the function; none by default. A reservation must leave 100 of the account's
+     * concurrency unreserved, which new accounts (reduced quotas) cannot: preflight checks it.
+     */
+    reservedConcurrency: z.number().int().min(1).max(1000).optional(),
     maxRetryAttempts: z.number().int().min(0).max(2).default(2),
     idempotencyTtlDays: z.number().int().min(1).max(365).default(7),
   })
@@ -75,6 +85,11 @@ const githubSchema = z
     deployBranch: z.string().min(1).default("main"),
     /** GitHub environment whose jobs may deploy (protected by required reviewers in GitHub). */
     deployEnvironment: z.string().min(1).default("production"),
+    /**
+     * An account has one OIDC provider per URL: `existing` uses the one another stack made (a second
+     * bootstrap in the same account), `create` makes it.
+     */
+    oidcProvider: z.enum(["create", "existing"]).default("create"),
   })
   .strict();
 
@@ -85,6 +100,11 @@ const bootstrapSchema = z
       .array(resourceName)
       .min(1)
       .default(["backend", "collector-proxy", "collector-scraper"]),
+    /**
+     * Further regions whose environments pull images: each gets the same repositories (ECS and App Runner
+     * pull from their own region's registry). The bootstrap's own region always has them.
+     */
+    imageRegions: z.array(awsRegion).default([]),
     /** Days old state versions are kept (they are the undo history of every apply). */
     stateNoncurrentVersionDays: z.number().int().min(1).default(90),
   })
@@ -106,6 +126,10 @@ const imageSchema = z
     tag: z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an image tag")
+      .refine(
+        (t) => t !== "latest",
+        "a tag other than latest (the repositories are IMMUTABLE: latest can be pushed once)",
+      )
       .optional(),
     digest: z
       .string()
@@ -138,9 +162,13 @@ const RESERVED_ENV = /^(PORT|AWS_.*|METRICS_TOKEN|OTEL_EXPORTER_OTLP_HEADERS)$/;
 
 const backendSchema = z
   .object({
-    /** App Runner (default) or Amazon ECS Express Mode, for accounts App Runner no longer accepts. */
-    platform: z.enum(["app-runner", "ecs-express"]).default("app-runner"),
-    image: imageSchema.default({ repository: "backend", tag: "latest" }),
+    /**
+     * Amazon ECS Express Mode (default: what AWS offers new customers), or App Runner for accounts that
+     * already use it (App Runner takes no new customers since 30 April 2026).
+     */
+    platform: z.enum(["ecs-express", "app-runner"]).default("ecs-express"),
+    /** Without a tag or digest: the tag of the image synth builds (`src-<hash of its build context>`). */
+    image: imageSchema.default({ repository: "backend" }),
     /** vCPU units / MiB. */
     size: z.enum(SIZES).default("1024/2048"),
     port: z.number().int().min(1).max(65535).default(8080),
@@ -199,14 +227,23 @@ const observabilitySchema = z
       .default({ reservoirSize: 1, fixedRate: 0.05 }),
     grafana: z
       .object({
+        /** AWS_SSO needs IAM Identity Center enabled in the account (preflight checks it). */
         authentication: z.enum(["AWS_SSO", "SAML"]).default("AWS_SSO"),
+        /** IAM Identity Center user and group ids made workspace admins (AWS_SSO only). */
+        admins: z
+          .object({
+            userIds: z.array(z.string().min(1)).default([]),
+            groupIds: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .default({ userIds: [], groupIds: [] }),
       })
       .strict()
-      .default({ authentication: "AWS_SSO" }),
+      .default({ authentication: "AWS_SSO", admins: { userIds: [], groupIds: [] } }),
     collectors: z
       .object({
-        proxyImage: imageSchema.default({ repository: "collector-proxy", tag: "latest" }),
-        scraperImage: imageSchema.default({ repository: "collector-scraper", tag: "latest" }),
+        proxyImage: imageSchema.default({ repository: "collector-proxy" }),
+        scraperImage: imageSchema.default({ repository: "collector-scraper" }),
         scrapeInterval: z
           .string()
           .regex(/^\d+[sm]$/, "a duration such as 30s")
@@ -214,8 +251,8 @@ const observabilitySchema = z
       })
       .strict()
       .default({
-        proxyImage: { repository: "collector-proxy", tag: "latest" },
-        scraperImage: { repository: "collector-scraper", tag: "latest" },
+        proxyImage: { repository: "collector-proxy" },
+        scraperImage: { repository: "collector-scraper" },
         scrapeInterval: "30s",
       }),
     alerts: z

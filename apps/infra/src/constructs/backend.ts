@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
 import type { Naming } from "../stacks/naming.js";
-import { ContainerImage } from "./container-image.js";
+import { ContainerImage, type ImageReference } from "./container-image.js";
 import type { EncryptionKey } from "./encryption-key.js";
 import type { SecureBucket } from "./secure-bucket.js";
 import type { ServiceSecrets } from "./service-secrets.js";
@@ -16,6 +16,8 @@ export interface BackendProps {
   key: EncryptionKey;
   secrets: ServiceSecrets;
   spotifyData: SecureBucket;
+  /** The backend's image in this account's ECR. */
+  image: ImageReference;
   /** The telemetry proxy's OTLP/HTTP endpoint, and the secret holding its bearer token. */
   otlpEndpoint: string;
   collectorTokenSecret: string;
@@ -36,13 +38,14 @@ export class Backend extends Construct {
     const secretEnv = {
       METRICS_TOKEN: secrets.secret("METRICS_TOKEN", {
         description: "Bearer token of the backend's /metrics",
+        generated: true,
       }),
       TRACKGRAPH_OTEL_BEARER_TOKEN: props.collectorTokenSecret,
       ...Object.fromEntries(
         Object.entries(settings.secrets).map(([name, spec]) => [name, secrets.secret(name, spec)]),
       ),
     };
-    const image = new ContainerImage(this, "image", settings.image);
+    const image = new ContainerImage(this, "image", props.image);
     this.service = new WebService(this, "service", {
       platform: settings.platform,
       name: naming.name("backend"),

@@ -2,10 +2,12 @@ import { DataAwsEcrRepository } from "@cdktf/provider-aws/lib/data-aws-ecr-repos
 import { Construct } from "constructs";
 import type { PolicyStatement } from "./policy-statements.js";
 
+/** An image by repository and tag, or by digest (exactly one of them). */
 export interface ImageReference {
-  repository: string;
-  tag?: string | undefined;
-  digest?: string | undefined;
+  /** The full ECR repository name, e.g. `trackgraph/backend`. */
+  readonly repository: string;
+  readonly tag?: string | undefined;
+  readonly digest?: string | undefined;
 }
 
 /** An image in one of this account's ECR repositories (made by the bootstrap stack), by tag or digest. */
@@ -17,9 +19,9 @@ export class ContainerImage extends Construct {
     super(scope, id);
     this.repository = new DataAwsEcrRepository(this, "repository", { name: image.repository });
     this.uri =
-      image.digest === undefined
-        ? `${this.repository.repositoryUrl}:${image.tag ?? "latest"}`
-        : `${this.repository.repositoryUrl}@${image.digest}`;
+      image.digest !== undefined
+        ? `${this.repository.repositoryUrl}@${image.digest}`
+        : `${this.repository.repositoryUrl}:${requireTag(image)}`;
   }
 
   /** What a role needs to pull this image. */
@@ -38,4 +40,9 @@ export class ContainerImage extends Construct {
       },
     ];
   }
+}
+
+function requireTag(image: ImageReference): string {
+  if (image.tag === undefined) throw new Error(`image ${image.repository}: give a tag or a digest`);
+  return image.tag;
 }

@@ -1,11 +1,13 @@
 import { COLLECTOR_ENV, COLLECTOR_MEMORY_MIB } from "@trackgraph/collector";
 import { Construct } from "constructs";
-import { ContainerImage } from "./container-image.js";
+import { ContainerImage, type ImageReference } from "./container-image.js";
 import { type CollectorContext, FargateCollector } from "./fargate-collector.js";
 
 export interface MetricsScraperProps extends CollectorContext {
   /** `host:port` of the backend's metrics endpoint (HTTPS). */
   backendTarget: string;
+  /** The scraper collector's image in this account's ECR. */
+  image: ImageReference;
 }
 
 /**
@@ -23,7 +25,7 @@ export class MetricsScraper extends Construct {
       name: naming.name("metrics-scraper"),
       description:
         "TrackGraph metrics scraper: no inbound; HTTPS out to the backend, AMP, ECR and Secrets Manager",
-      image: new ContainerImage(this, "image", config.observability.collectors.scraperImage),
+      image: new ContainerImage(this, "image", props.image),
       key,
       logRetentionDays: config.observability.logRetentionDays,
       network,

@@ -9,14 +9,31 @@ export interface SecretSpec {
   /** An existing secret; otherwise the stack creates an empty one whose value is set outside Terraform. */
   existingArn?: string | undefined;
   description?: string;
+  /**
+   * A random token the deploy may generate (both ends of it are ours); otherwise a person puts the value.
+   * @default false
+   */
+  generated?: boolean;
+}
+
+/** A secret this stack creates, for the deploy step that gives it a value before any service starts. */
+export interface CreatedSecret {
+  readonly env: string;
+  /** The secret's name in Secrets Manager. */
+  readonly name: string;
+  readonly resource: SecretsmanagerSecret;
+  readonly generated: boolean;
 }
 
 /**
  * Secrets by the environment variable that carries them. A created secret has no version in Terraform, so
- * its value never enters config, plan or state: set it with `aws secretsmanager put-secret-value`.
+ * its value never enters config, plan or state: `pnpm run deploy` generates the tokens we own before any
+ * service starts, and asks for the others (`aws secretsmanager put-secret-value`).
  */
 export class ServiceSecrets extends Construct {
   private readonly arns = new Map<string, string>();
+  /** The secrets created here (not those referenced by ARN), in the order they were added. */
+  readonly created: CreatedSecret[] = [];
 
   constructor(
     scope: Construct,
@@ -32,8 +49,9 @@ export class ServiceSecrets extends Construct {
     if (known !== undefined) return known;
     let arn = spec.existingArn;
     if (arn === undefined) {
+      const secretName = `${this.props.naming.name("secrets")}/${name.toLowerCase().replaceAll("_", "-")}`;
       const secret = new SecretsmanagerSecret(this, name, {
-        name: `${this.props.naming.name("secrets")}/${name.toLowerCase().replaceAll("_", "-")}`,
+        name: secretName,
         description: spec.description ?? `${name} of ${this.props.naming.stack}`,
         kmsKeyId: this.props.key.key.arn,
         recoveryWindowInDays: this.props.forceDestroy ? 0 : 30,
@@ -41,6 +59,12 @@ export class ServiceSecrets extends Construct {
       checkovSkips(secret, [
         "CKV2_AWS_57: the value is a bearer token set by the operator; rotating it needs both ends (the service and its clients) to change together, which a rotation Lambda cannot do. Rotate by putting a new value and redeploying.",
       ]);
+      this.created.push({
+        env: name,
+        name: secretName,
+        resource: secret,
+        generated: spec.generated ?? false,
+      });
       arn = secret.arn;
     }
     this.arns.set(name, arn);

@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group/index.js";
+import { GrafanaRoleAssociation } from "@cdktf/provider-aws/lib/grafana-role-association/index.js";
 import { GrafanaWorkspace } from "@cdktf/provider-aws/lib/grafana-workspace/index.js";
 import { PrometheusAlertManagerDefinition } from "@cdktf/provider-aws/lib/prometheus-alert-manager-definition/index.js";
 import { PrometheusRuleGroupNamespace } from "@cdktf/provider-aws/lib/prometheus-rule-group-namespace/index.js";
@@ -7,7 +8,7 @@ import { XrayGroup } from "@cdktf/provider-aws/lib/xray-group/index.js";
 import { XraySamplingRule } from "@cdktf/provider-aws/lib/xray-sampling-rule/index.js";
 import { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
-import type { Naming } from "../stacks/naming.js";
+import { limitName, type Naming } from "../stacks/naming.js";
 import type { EncryptionKey } from "./encryption-key.js";
 import type { PolicyStatement } from "./policy-statements.js";
 import { ServiceRole } from "./service-role.js";
@@ -52,7 +53,7 @@ export class TelemetryPlane extends Construct {
       resourceArn: "*",
     });
     new XrayGroup(this, "group", {
-      groupName: naming.name("backend"),
+      groupName: limitName(naming.name("backend"), 32),
       filterExpression: `service("${props.backendServiceName}")`,
       insightsConfiguration: { insightsEnabled: true, notificationsEnabled: false },
     });
@@ -99,6 +100,16 @@ export class TelemetryPlane extends Construct {
       notificationDestinations: ["SNS"],
       grafanaVersion: "10.4",
     });
+    const admins = settings.grafana.admins;
+    if (settings.grafana.authentication === "AWS_SSO" && admins.userIds.length + admins.groupIds.length > 0) {
+      // Without an association nobody can sign in to an AWS_SSO workspace.
+      new GrafanaRoleAssociation(this, "grafana-admins", {
+        workspaceId: this.grafana.id,
+        role: "ADMIN",
+        ...(admins.userIds.length > 0 ? { userIds: admins.userIds } : {}),
+        ...(admins.groupIds.length > 0 ? { groupIds: admins.groupIds } : {}),
+      });
+    }
   }
 
   /** Read-only access for Grafana's data sources: this AMP workspace, CloudWatch metrics, X-Ray traces. */

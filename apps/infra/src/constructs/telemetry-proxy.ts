@@ -8,7 +8,7 @@ import { COLLECTOR_ENV, COLLECTOR_MEMORY_MIB } from "@trackgraph/collector";
 import { Construct } from "constructs";
 import { limitName } from "../stacks/naming.js";
 import { checkovSkips } from "./checkov.js";
-import { ContainerImage } from "./container-image.js";
+import { ContainerImage, type ImageReference } from "./container-image.js";
 import { type CollectorContext, FargateCollector } from "./fargate-collector.js";
 import type { PolicyStatement } from "./policy-statements.js";
 import { WebService } from "./web-service.js";
@@ -18,7 +18,10 @@ export const PROXY_OTLP_PORT = 4318;
 export const PROXY_HEALTH_PORT = 13133;
 const SCALING = { min: 1, max: 2 } as const;
 
-export type TelemetryProxyProps = CollectorContext;
+export interface TelemetryProxyProps extends CollectorContext {
+  /** The proxy collector's image in this account's ECR. */
+  image: ImageReference;
+}
 
 /**
  * The ADOT telemetry proxy: OTLP/HTTP in (bearer token from Secrets Manager), traces to X-Ray, metrics
@@ -40,10 +43,11 @@ export class TelemetryProxy extends Construct {
     const { naming, config, key, plane, secrets } = props;
     this.tokenSecret = secrets.secret(COLLECTOR_ENV.proxyToken, {
       description: "Bearer token OTLP clients send to the telemetry proxy",
+      generated: true,
     });
     const settings = {
       name: naming.name("telemetry-proxy"),
-      image: new ContainerImage(this, "image", config.observability.collectors.proxyImage),
+      image: new ContainerImage(this, "image", props.image),
       environment: {
         [COLLECTOR_ENV.region]: key.region,
         [COLLECTOR_ENV.remoteWriteUrl]: plane.remoteWriteUrl,

@@ -155,8 +155,10 @@ export class WebService extends Construct {
           {
             image: props.image.uri,
             containerPort: props.port,
-            environment: Object.entries(props.environment).map(([name, value]) => ({ name, value })),
-            secret: Object.entries(props.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+            // Sorted by name: ECS answers them in that order, and provider 6.x reports any other order as
+            // an inconsistent result after apply (terraform-provider-aws #45792, open).
+            environment: byName(props.environment).map(([name, value]) => ({ name, value })),
+            secret: byName(props.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
             awsLogsConfiguration: [{ logGroup: this.logGroup.name, logStreamPrefix: props.name }],
           },
         ],
@@ -176,4 +178,8 @@ export class WebService extends Construct {
     }
     this.url = `https://${this.host}`;
   }
+}
+
+function byName(values: Record<string, string>): Array<[string, string]> {
+  return Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -30,11 +30,16 @@ async function synthIn(checkout: string, outdir: string, log: (line: string) => 
     TRACKGRAPH_STACK: "",
   };
   log(`building the infra app in ${checkout}`);
-  await run("pnpm", ["turbo", "run", "build", "--filter=@trackgraph/infra...", "--output-logs=errors-only"], {
-    cwd: checkout,
-    env,
-    maxBuffer: 64 << 20,
-  });
+  // The image contexts too: synth tags each image by the digest of its context.
+  await run(
+    "pnpm",
+    ["turbo", "run", "build", "container", "--filter=@trackgraph/infra...", "--output-logs=errors-only"],
+    {
+      cwd: checkout,
+      env,
+      maxBuffer: 64 << 20,
+    },
+  );
   await run(process.execPath, [join(checkout, "apps", "infra", "dist", "main.js")], {
     cwd: checkout,
     env,

@@ -1,15 +1,19 @@
+import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider/index.js";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy/index.js";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository/index.js";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
 import { policyDocument } from "../constructs/policy-statements.js";
 import { SecureBucket } from "../constructs/secure-bucket.js";
+import { ApplyOrder } from "./apply-order.js";
+import { repositoryName } from "./images.js";
 import { Naming } from "./naming.js";
 import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
@@ -34,6 +38,7 @@ export class BootstrapStack extends TerraformStack {
     if (github === undefined) throw new Error("a bootstrap stack needs github.repository");
     // Its own state stays local until the bucket it creates exists; see the README for the migration.
     configureStateBackend(this, stackName, { ...config, state: undefined });
+    Aspects.of(this).add(new ApplyOrder());
     awsProvider(this, stackName, config);
     const naming = new Naming(config, stackName);
     const key = new EncryptionKey(this, "key", {
@@ -55,44 +60,37 @@ export class BootstrapStack extends TerraformStack {
       ],
     });
 
-    const repositories = config.bootstrap.ecrRepositories.map((name) => {
-      const repository = new EcrRepository(this, `ecr-${name}`, {
-        name: `${config.project}/${name}`,
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: key.key.arn }],
-      });
-      new EcrLifecyclePolicy(this, `ecr-${name}-lifecycle`, {
-        repository: repository.name,
-        policy: JSON.stringify({
-          rules: [
-            {
-              rulePriority: 1,
-              description: "untagged images go after 7 days",
-              selection: {
-                tagStatus: "untagged",
-                countType: "sinceImagePushed",
-                countUnit: "days",
-                countNumber: 7,
-              },
-              action: { type: "expire" },
-            },
-            {
-              rulePriority: 2,
-              description: "keep the last 50 images",
-              selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 },
-              action: { type: "expire" },
-            },
-          ],
-        }),
-      });
-      return repository;
-    });
+    const extraRegions = config.bootstrap.imageRegions.filter((r) => r !== config.region);
+    const regional = extraRegions.map((region) =>
+      awsProvider(this, stackName, config, {
+        id: `aws-${region}`,
+        alias: region.replaceAll("-", "_"),
+        region,
+      }),
+    );
+    const repositories = config.bootstrap.ecrRepositories.map((name) =>
+      imageRepository(this, `ecr-${name}`, repositoryName(config.project, name), key.key.arn),
+    );
+    for (const [i, provider] of regional.entries()) {
+      for (const name of config.bootstrap.ecrRepositories) {
+        // A CMK serves its own region only: the copies elsewhere use ECR's AWS-managed key.
+        imageRepository(
+          this,
+          `ecr-${name}-${extraRegions[i]}`,
+          repositoryName(config.project, name),
+          undefined,
+          provider,
+        );
+      }
+    }
 
-    const oidc = new IamOpenidConnectProvider(this, "github-oidc", {
-      url: `https://${GITHUB_OIDC}`,
-      clientIdList: ["sts.amazonaws.com"],
-    });
+    const oidc =
+      github.oidcProvider === "existing"
+        ? new DataAwsIamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_OIDC}` })
+        : new IamOpenidConnectProvider(this, "github-oidc", {
+            url: `https://${GITHUB_OIDC}`,
+            clientIdList: ["sts.amazonaws.com"],
+          });
     const repo = `repo:${github.repository}`;
     const trust = (id: string, subjects: string[]) =>
       policyDocument(this, id, [
@@ -203,4 +201,49 @@ export class BootstrapStack extends TerraformStack {
       ),
     });
   }
+}
+
+/** An IMMUTABLE, scanned, KMS-encrypted repository that keeps the last 50 images. */
+function imageRepository(
+  scope: Construct,
+  id: string,
+  name: string,
+  kmsKeyArn: string | undefined,
+  provider?: AwsProvider,
+): EcrRepository {
+  const repository = new EcrRepository(scope, id, {
+    name,
+    imageTagMutability: "IMMUTABLE",
+    imageScanningConfiguration: { scanOnPush: true },
+    encryptionConfiguration: [
+      { encryptionType: "KMS", ...(kmsKeyArn === undefined ? {} : { kmsKey: kmsKeyArn }) },
+    ],
+    ...(provider === undefined ? {} : { provider }),
+  });
+  new EcrLifecyclePolicy(scope, `${id}-lifecycle`, {
+    repository: repository.name,
+    ...(provider === undefined ? {} : { provider }),
+    policy: JSON.stringify({
+      rules: [
+        {
+          rulePriority: 1,
+          description: "untagged images go after 7 days",
+          selection: {
+            tagStatus: "untagged",
+            countType: "sinceImagePushed",
+            countUnit: "days",
+            countNumber: 7,
+          },
+          action: { type: "expire" },
+        },
+        {
+          rulePriority: 2,
+          description: "keep the last 50 images",
+          selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 50 },
+          action: { type: "expire" },
+        },
+      ],
+    }),
+  });
+  return repository;
 }

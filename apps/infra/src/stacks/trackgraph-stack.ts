@@ -1,8 +1,9 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
 import { Alerting } from "../constructs/alerting.js";
 import { BACKEND_SERVICE_NAME, Backend } from "../constructs/backend.js";
+import type { ImageReference } from "../constructs/container-image.js";
 import { Edge } from "../constructs/edge.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
 import type { CollectorContext } from "../constructs/fargate-collector.js";
@@ -14,6 +15,8 @@ import { ServiceSecrets } from "../constructs/service-secrets.js";
 import { Storage } from "../constructs/storage.js";
 import { TelemetryPlane } from "../constructs/telemetry-plane.js";
 import { TelemetryProxy } from "../constructs/telemetry-proxy.js";
+import { ApplyOrder } from "./apply-order.js";
+import { type ImageRole, resolveImages } from "./images.js";
 import { Naming } from "./naming.js";
 import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
@@ -22,6 +25,8 @@ import { configureStateBackend } from "./state-backend.js";
 export interface StackArtifacts {
   /** The log-parser Lambda's zip (deterministic, so an unchanged bundle gives no diff). */
   logParserZip: string;
+  /** The tag of each image's build context ({@link contextTag}), used where the config pins none. */
+  imageTags: Record<ImageRole, string>;
 }
 
 export interface TrackgraphStackProps {
@@ -43,11 +48,15 @@ export class TrackgraphStack extends TerraformStack {
   readonly scraper: MetricsScraper;
   readonly alerting: Alerting;
   readonly grafanaAccess: GrafanaServiceAccount;
+  readonly secrets: ServiceSecrets;
+  /** What each image of the stack is (repository, tag or digest). */
+  readonly images: Record<ImageRole, ImageReference>;
 
   constructor(scope: Construct, props: TrackgraphStackProps) {
     super(scope, props.stackName);
     const { config, stackName } = props;
     configureStateBackend(this, stackName, config);
+    Aspects.of(this).add(new ApplyOrder());
     awsProvider(this, stackName, config);
     // CloudFront's log delivery source, like all of CloudFront's control plane, lives in us-east-1.
     const usEast1 = awsProvider(this, stackName, config, {
@@ -83,11 +92,12 @@ export class TrackgraphStack extends TerraformStack {
       zipPath: props.artifacts.logParserZip,
     });
 
-    const secrets = new ServiceSecrets(this, "secrets", {
+    this.secrets = new ServiceSecrets(this, "secrets", {
       naming: this.naming,
       key: this.key,
       forceDestroy: config.forceDestroyBuckets,
     });
+    const secrets = this.secrets;
     this.telemetry = new TelemetryPlane(this, "telemetry", {
       naming: this.naming,
       config,
@@ -103,19 +113,23 @@ export class TrackgraphStack extends TerraformStack {
       secrets,
       network,
     };
-    this.proxy = new TelemetryProxy(this, "telemetry-proxy", collectors);
+    this.images = resolveImages(config, props.artifacts.imageTags);
+    const images = this.images;
+    this.proxy = new TelemetryProxy(this, "telemetry-proxy", { ...collectors, image: images.proxy });
     this.backend = new Backend(this, "backend-service", {
       naming: this.naming,
       config,
       key: this.key,
       secrets,
       spotifyData: this.storage.spotifyData,
+      image: images.backend,
       otlpEndpoint: this.proxy.url,
       collectorTokenSecret: this.proxy.tokenSecret,
       subnetIds: network.subnetIds,
     });
     this.scraper = new MetricsScraper(this, "metrics-scraper", {
       ...collectors,
+      image: images.scraper,
       backendTarget: `${this.backend.service.host}:443`,
     });
 
