@@ -17,10 +17,14 @@ beforeAll(async () => {
   await promisify(execFile)("mkdir", ["-p", dir]);
   for (const name of ["dev.json", "bootstrap.json"]) copyFileSync(join(configs, name), join(dir, name));
   copyFileSync(join(configs, "example.json"), join(dir, "prod.json"));
-  // The same production stack on ECS Express Mode (proxy on Fargate behind an internal load balancer).
+  // The same production stack on App Runner (the example's default is ECS Express Mode), and the
+  // example's bootstrap stack (CMK-encrypted ECR in its region).
   const example = JSON.parse(readFileSync(join(configs, "example.json"), "utf8"));
-  example.trackgraph.backend = { platform: "ecs-express" };
-  writeFileSync(join(dir, "prodexpress.json"), JSON.stringify(example));
+  example.trackgraph.backend = { platform: "app-runner" };
+  writeFileSync(join(dir, "prodrunner.json"), JSON.stringify(example));
+  const exampleBootstrap = JSON.parse(readFileSync(join(configs, "example-bootstrap.json"), "utf8"));
+  exampleBootstrap.trackgraph.bootstrap = { imageRegions: ["eu-central-1"] };
+  writeFileSync(join(dir, "bootstrapeu.json"), JSON.stringify(exampleBootstrap));
   await promisify(execFile)(process.execPath, [app], {
     env: { ...process.env, TRACKGRAPH_CONFIG_DIR: dir, CDKTF_OUTDIR: outdir },
   });
