@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { imageConfigYaml, proxyCollectorConfig, scraperCollectorConfig, toYaml } from "../src/index.js";
+import { collectorBinary } from "./collector-build.js";
 
 const run = promisify(execFile);
 
@@ -32,11 +33,7 @@ let collector = "";
 const work = mkdtempSync(join(tmpdir(), "collector-validate-"));
 
 beforeAll(async () => {
-  const { stdout } = await run("bash", [join(import.meta.dirname, "..", "scripts", "build-collector.sh")], {
-    maxBuffer: 64 << 20,
-    timeout: 1_800_000,
-  });
-  collector = stdout.trim().split("\n").at(-1) ?? "";
+  collector = await collectorBinary();
 });
 
 async function validate(yaml: string): Promise<{ ok: boolean; output: string }> {
