@@ -10,8 +10,9 @@ const run = promisify(execFile);
 let binary: Promise<string> | undefined;
 
 /**
- * Our collector build (the local stand-in for ADOT), built or reused by apps/collector's script. Resolved
- * once per process: a plane starts two collectors from the same binary.
+ * Our collector distribution, built (or reused) by apps/collector's script from the manifest the deployed
+ * images are built from: same components, builder and versions. Resolved once per process: a plane starts
+ * two collectors from the same binary.
  */
 export function collectorBinary(): Promise<string> {
   binary ??= run("bash", [join(repoRoot, "apps/collector/scripts/build-collector.sh")], {

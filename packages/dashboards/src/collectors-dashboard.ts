@@ -7,7 +7,7 @@ import { JOBS } from "./promql.js";
 const W = "$__rate_interval";
 const collectors = `job=~"${JOBS.proxy}|${JOBS.scraper}"`;
 
-/** The two ADOT collectors: what they accepted, refused and failed to send, and their queues and memory. */
+/** Both collectors (proxy, scraper): what they accepted, refused and failed to send, queues and memory. */
 export function collectorsDashboard(context: DashboardContext): dashboard.Dashboard {
   return numbered(
     trackgraphDashboard(
