@@ -50,6 +50,7 @@ export interface PolicyStatementJson {
   sid: string;
   effect: string;
   actions: string[];
+  not_actions?: string[];
   resources?: string[];
   principals?: Array<{ type: string; identifiers: string[] }>;
   condition?: Array<{ test: string; variable: string; values: string[] }>;

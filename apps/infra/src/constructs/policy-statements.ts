@@ -13,7 +13,9 @@ export interface PolicyStatement {
   sid: string;
   effect?: "Allow" | "Deny";
   principals?: Array<{ type: "Service" | "AWS" | "Federated" | "*"; identifiers: string[] }>;
+  /** Empty with `notActions`: the statement then covers every action but those. */
   actions: string[];
+  notActions?: string[];
   /** Absent only in trust policies, which name no resource. */
   resources?: string[];
   conditions?: PolicyCondition[];
@@ -23,7 +25,9 @@ function toTerraform(statement: PolicyStatement): Record<string, unknown> {
   return {
     sid: statement.sid,
     effect: statement.effect ?? "Allow",
-    actions: statement.actions,
+    ...(statement.notActions === undefined
+      ? { actions: statement.actions }
+      : { not_actions: statement.notActions }),
     ...(statement.resources === undefined ? {} : { resources: statement.resources }),
     ...(statement.principals === undefined ? {} : { principals: statement.principals }),
     ...(statement.conditions === undefined ? {} : { condition: statement.conditions }),

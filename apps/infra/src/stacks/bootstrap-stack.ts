@@ -2,6 +2,7 @@ import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aw
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy/index.js";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository/index.js";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
@@ -10,11 +11,11 @@ import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
-import { policyDocument } from "../constructs/policy-statements.js";
+import { type PolicyStatement, policyDocument } from "../constructs/policy-statements.js";
 import { SecureBucket } from "../constructs/secure-bucket.js";
 import { ApplyOrder } from "./apply-order.js";
 import { repositoryName } from "./images.js";
-import { Naming } from "./naming.js";
+import { boundaryPolicyName, Naming } from "./naming.js";
 import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
 
@@ -105,10 +106,18 @@ export class BootstrapStack extends TerraformStack {
         },
       ]);
 
-    // Plan: pull requests and the deploy branch; reads everything, writes only Terraform's lock files.
+    const iamArn = (path: string) => `arn:${key.partition}:iam::${key.accountId}:${path}`;
+    const boundary = new IamPolicy(this, "workload-boundary", {
+      name: boundaryPolicyName(config.project),
+      description: "The most any role of this project may do: nothing in IAM, Organizations or Account",
+      policy: policyDocument(this, "workload-boundary-policy", workloadBoundary()).json,
+    });
+
+    // Plan: pull requests and the deploy branch. Reads, never writes: plans run with -lock=false, so not
+    // even a lock file; a pull request's job cannot delete another run's lock or change state.
     const plan = new IamRole(this, "plan-role", {
       name: naming.name("plan"),
-      description: "terraform plan from GitHub Actions: read-only, plus state lock files",
+      description: "terraform plan from GitHub Actions: read-only, state read without locking",
       assumeRolePolicy: trust("plan-trust", [
         `${repo}:pull_request`,
         `${repo}:ref:refs/heads/${github.deployBranch}`,
@@ -126,13 +135,9 @@ export class BootstrapStack extends TerraformStack {
         { sid: "ListState", actions: ["s3:ListBucket"], resources: [state.arn] },
         { sid: "ReadState", actions: ["s3:GetObject"], resources: [state.objectsArn()] },
         {
-          sid: "LockState",
-          actions: ["s3:PutObject", "s3:DeleteObject"],
-          resources: [`${state.arn}/*.tflock`],
-        },
-        {
+          // The state is encrypted with this key; reading it needs Decrypt, and nothing else.
           sid: "StateKey",
-          actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+          actions: ["kms:Decrypt"],
           resources: [key.key.arn],
         },
       ]).json,
@@ -141,7 +146,7 @@ export class BootstrapStack extends TerraformStack {
     // Deploy: only jobs in the protected GitHub environment (its branch rule admits only the deploy branch).
     const deploy = new IamRole(this, "deploy-role", {
       name: naming.name("deploy"),
-      description: "cdktf deploy from the protected GitHub environment",
+      description: "pnpm run deploy from the protected GitHub environment",
       assumeRolePolicy: trust("deploy-trust", [`${repo}:environment:${github.deployEnvironment}`]).json,
       maxSessionDuration: 3600,
     });
@@ -149,33 +154,29 @@ export class BootstrapStack extends TerraformStack {
       role: deploy.name,
       policyArn: `arn:${key.partition}:iam::aws:policy/PowerUserAccess`,
     });
-    const projectRoles = `arn:${key.partition}:iam::${key.accountId}:role/${config.project}-*`;
+    const projectRoles = iamArn(`role/${config.project}-*`);
+    const bootstrapRoles = iamArn(`role/${naming.name("*")}`);
     new IamRolePolicy(this, "deploy-iam", {
       role: deploy.id,
       name: "project-roles",
       policy: policyDocument(this, "deploy-iam-policy", [
+        ...deployRoleIam(projectRoles, boundary.arn),
         {
-          // PowerUserAccess excludes IAM: these admit exactly the roles this project names.
-          sid: "ManageProjectRoles",
-          actions: [
-            "iam:CreateRole",
-            "iam:DeleteRole",
+          // The bootstrap stack's own roles (this one, the plan role) and the boundary are a person's to
+          // change: the deploy role may read them and nothing else, whatever the statements above admit.
+          sid: "NeverTheBootstrapRolesOrBoundary",
+          effect: "Deny",
+          actions: [],
+          notActions: [
             "iam:GetRole",
-            "iam:TagRole",
-            "iam:UntagRole",
-            "iam:UpdateRole",
-            "iam:UpdateAssumeRolePolicy",
-            "iam:PutRolePolicy",
             "iam:GetRolePolicy",
-            "iam:DeleteRolePolicy",
             "iam:ListRolePolicies",
             "iam:ListAttachedRolePolicies",
-            "iam:AttachRolePolicy",
-            "iam:DetachRolePolicy",
-            "iam:ListInstanceProfilesForRole",
-            "iam:PassRole",
+            "iam:GetPolicy",
+            "iam:GetPolicyVersion",
+            "iam:ListPolicyVersions",
           ],
-          resources: [projectRoles],
+          resources: [bootstrapRoles, boundary.arn],
         },
         { sid: "WriteState", actions: ["s3:ListBucket"], resources: [state.arn] },
         {
@@ -195,6 +196,7 @@ export class BootstrapStack extends TerraformStack {
     new TerraformOutput(this, "state_kms_key_arn", { value: key.key.arn });
     new TerraformOutput(this, "plan_role_arn", { value: plan.arn });
     new TerraformOutput(this, "deploy_role_arn", { value: deploy.arn });
+    new TerraformOutput(this, "workload_boundary_arn", { value: boundary.arn });
     new TerraformOutput(this, "ecr_repositories", {
       value: Object.fromEntries(
         repositories.map((r, i) => [config.bootstrap.ecrRepositories[i], r.repositoryUrl]),
@@ -246,4 +248,92 @@ function imageRepository(
     }),
   });
   return repository;
+}
+
+/** The services the project's roles are handed to (App Runner, ECS tasks and Express, Lambda, Grafana). */
+export const PASSED_TO_SERVICES = [
+  "apprunner.amazonaws.com",
+  "build.apprunner.amazonaws.com",
+  "tasks.apprunner.amazonaws.com",
+  "ecs-tasks.amazonaws.com",
+  "ecs.amazonaws.com",
+  "lambda.amazonaws.com",
+  "grafana.amazonaws.com",
+];
+
+/** Service-linked roles the project's services may create (ECS Express's infrastructure role asks for them). */
+const LINKED_SERVICES = [
+  "ecs.amazonaws.com",
+  "ecs.application-autoscaling.amazonaws.com",
+  "elasticloadbalancing.amazonaws.com",
+];
+
+/**
+ * The permissions boundary of every project role: all of AWS but IAM, Organizations and Account, so no
+ * workload can grant itself or anyone more, and service-linked roles (whose policies AWS fixes).
+ */
+function workloadBoundary(): PolicyStatement[] {
+  return [
+    {
+      sid: "AnythingButIdentity",
+      actions: [],
+      notActions: ["iam:*", "organizations:*", "account:*"],
+      resources: ["*"],
+    },
+    {
+      sid: "ServiceLinkedRoles",
+      actions: ["iam:CreateServiceLinkedRole"],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "iam:AWSServiceName", values: LINKED_SERVICES }],
+    },
+  ];
+}
+
+/**
+ * IAM for the deploy role, which PowerUserAccess leaves out: roles named for the project only, created and
+ * given policies only with the workload boundary attached, never without it, and passed only to the
+ * services that run them. So nothing the deploy role makes can do more than the boundary allows.
+ */
+function deployRoleIam(projectRoles: string, boundaryArn: string): PolicyStatement[] {
+  const withBoundary = [{ test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundaryArn] }];
+  return [
+    {
+      sid: "CreateBoundedProjectRoles",
+      actions: [
+        "iam:CreateRole",
+        "iam:PutRolePermissionsBoundary",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+      ],
+      resources: [projectRoles],
+      conditions: withBoundary,
+    },
+    {
+      // Reading and removing need no boundary condition: they cannot widen anything.
+      sid: "ManageProjectRoles",
+      actions: [
+        "iam:GetRole",
+        "iam:DeleteRole",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:GetRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:DetachRolePolicy",
+        "iam:ListInstanceProfilesForRole",
+        "iam:ListRoleTags",
+      ],
+      resources: [projectRoles],
+    },
+    {
+      sid: "PassProjectRolesToTheirServices",
+      actions: ["iam:PassRole"],
+      resources: [projectRoles],
+      conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: PASSED_TO_SERVICES }],
+    },
+  ];
 }

@@ -27,3 +27,11 @@ export class Naming {
 export function limitName(name: string, max: number): string {
   return name.slice(0, max).replace(/-+$/, "");
 }
+
+/**
+ * The permissions boundary the bootstrap stack makes and every role of the project must carry: one per
+ * project and account, so environment stacks can name it without reading the bootstrap stack's state.
+ */
+export function boundaryPolicyName(project: string): string {
+  return `${project}-workload-boundary`;
+}

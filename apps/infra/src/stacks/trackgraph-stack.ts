@@ -17,7 +17,8 @@ import { TelemetryPlane } from "../constructs/telemetry-plane.js";
 import { TelemetryProxy } from "../constructs/telemetry-proxy.js";
 import { ApplyOrder } from "./apply-order.js";
 import { type ImageRole, resolveImages } from "./images.js";
-import { Naming } from "./naming.js";
+import { boundaryPolicyName, Naming } from "./naming.js";
+import { PermissionsBoundary } from "./permissions-boundary.js";
 import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
 
@@ -69,6 +70,11 @@ export class TrackgraphStack extends TerraformStack {
       alias: this.naming.name("data"),
       description: `TrackGraph ${stackName}: data at rest (buckets, tables, queues, logs)`,
     });
+    Aspects.of(this).add(
+      new PermissionsBoundary(
+        `arn:${this.key.partition}:iam::${this.key.accountId}:policy/${boundaryPolicyName(config.project)}`,
+      ),
+    );
     this.storage = new Storage(this, "storage", {
       naming: this.naming,
       key: this.key,
