@@ -1,9 +1,20 @@
 import { LogAggregate, type MinuteBucket } from "./aggregate.js";
 import { RESULT_ERROR, RESULT_HIT, RESULT_MISS } from "./values.js";
 
+/**
+ * Why a line is malformed, as a code to count or match on (the `reason` text says more):
+ * - `line-too-long`: longer than `maxLineBytes`; its bytes were dropped unread.
+ * - `cut-off`: the last line of a truncated gzip stream.
+ * - `field-count`: more or fewer fields than the `#Fields` header (or no header) names.
+ * - `invalid-value`: a date, time, timestamp, status, byte count or duration that cannot be read.
+ * - `invalid-json`: a JSON-format line that is not a JSON object.
+ */
+export type MalformedCode = "line-too-long" | "cut-off" | "field-count" | "invalid-value" | "invalid-json";
+
 /** A line that was counted as malformed and skipped, with the reason. */
 export interface MalformedLine {
   lineNumber: number;
+  code: MalformedCode;
   reason: string;
 }
 
@@ -32,9 +43,9 @@ export class Accumulator {
     private readonly onMalformed?: (line: MalformedLine) => void,
   ) {}
 
-  reject(lineNumber: number, reason: string): void {
+  reject(lineNumber: number, code: MalformedCode, reason: string): void {
     this.malformed++;
-    const line = { lineNumber, reason };
+    const line = { lineNumber, code, reason };
     if (this.malformedLines.length < this.maxMalformedDetails) this.malformedLines.push(line);
     this.onMalformed?.(line);
   }

@@ -1,4 +1,4 @@
-export type { LineValues, MalformedLine } from "./accumulator.js";
+export type { LineValues, MalformedCode, MalformedLine } from "./accumulator.js";
 export {
   formatMinute,
   LogAggregate,
@@ -13,6 +13,7 @@ export { distributionIdFromKey } from "./distribution-id.js";
 export { CloudFrontLogError, TruncatedLogError, UnsupportedFormatError } from "./errors.js";
 export { decodeField, LEGACY_FIELDS, URL_ENCODED_FIELDS } from "./fields.js";
 export type { LogInput } from "./input.js";
+export { DEFAULT_MAX_LINE_BYTES } from "./line-splitter.js";
 export { type ParseOptions, readRecords, summarizeLog } from "./parse.js";
 export { CloudFrontLogRecord } from "./record.js";
 export type { LogFormat, LogSummary } from "./summary.js";

@@ -1,7 +1,7 @@
 import { Accumulator, type MalformedLine } from "./accumulator.js";
 import { TruncatedLogError, UnsupportedFormatError } from "./errors.js";
 import { type DecompressedInput, isDecompressionError, type LogInput, openInput } from "./input.js";
-import { type LineSink, LineSplitter } from "./line-splitter.js";
+import { DEFAULT_MAX_LINE_BYTES, type LineSink, LineSplitter } from "./line-splitter.js";
 import type { CloudFrontLogRecord } from "./record.js";
 import type { LogFormat, LogSummary } from "./summary.js";
 import { JsonLinesSink, TextLineSink, W3CTextSink } from "./text-sinks.js";
@@ -19,6 +19,12 @@ export interface ParseOptions {
   maxMalformedDetails?: number;
   /** Called for every malformed line, beyond the kept details too. */
   onMalformed?: (line: MalformedLine) => void;
+  /**
+   * The longest line read, in bytes (terminator excluded). Default 65,536: above the longest line
+   * CloudFront can write. A longer line is malformed (`line-too-long`); past this length its bytes are
+   * dropped as they arrive, so memory stays flat whatever the input holds.
+   */
+  maxLineBytes?: number;
 }
 
 /** Picks the format from the first non-blank line and forwards every line to the matching sink. */
@@ -67,7 +73,16 @@ async function* parse(
 ): AsyncGenerator<CloudFrontLogRecord[], LogSummary> {
   const accumulator = new Accumulator(options.maxMalformedDetails ?? 100, options.onMalformed);
   const detector = new FormatDetector(accumulator, options, keepRecords);
-  const splitter = new LineSplitter(detector);
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const splitter = new LineSplitter(detector, {
+    maxLineBytes,
+    onOverlong: (lineNumber, bytes) =>
+      accumulator.reject(
+        lineNumber,
+        "line-too-long",
+        `line of ${bytes} bytes is longer than maxLineBytes (${maxLineBytes}); skipped unread`,
+      ),
+  });
   let bytesRead = 0;
   const summary = (): LogSummary => ({
     format: detector.format,
@@ -99,7 +114,8 @@ async function* parse(
   } catch (error) {
     if (!isDecompressionError(error)) throw error;
     const cutLine = splitter.discardTail();
-    if (cutLine !== undefined) accumulator.reject(cutLine, "cut off by the end of a truncated gzip stream");
+    if (cutLine !== undefined)
+      accumulator.reject(cutLine, "cut-off", "cut off by the end of a truncated gzip stream");
     const records = detector.takeRecords();
     if (records.length > 0) yield records;
     throw asTruncation(error, summary());

@@ -26,7 +26,7 @@ export abstract class TextLineSink implements LineSink {
       return value === "-" ? undefined : value;
     }, this.defaultDistributionId);
     if (typeof parsed === "string") {
-      this.accumulator.reject(lineNumber, parsed);
+      this.accumulator.reject(lineNumber, "invalid-value", parsed);
       return;
     }
     this.accumulator.accept(parsed);
@@ -66,12 +66,17 @@ export class W3CTextSink extends TextLineSink {
     const parts = buf.toString("utf8", start, end).split("\t");
     const fields = this.fields ?? headerlessFields(parts.length);
     if (fields === undefined) {
-      this.accumulator.reject(lineNumber, `found ${parts.length} fields before any #Fields header`);
+      this.accumulator.reject(
+        lineNumber,
+        "field-count",
+        `found ${parts.length} fields before any #Fields header`,
+      );
       return undefined;
     }
     if (parts.length !== fields.length) {
       this.accumulator.reject(
         lineNumber,
+        "field-count",
         `expected ${fields.length} fields (from #Fields), found ${parts.length}`,
       );
       return undefined;
@@ -91,11 +96,11 @@ export class JsonLinesSink extends TextLineSink {
     try {
       parsed = JSON.parse(buf.toString("utf8", start, end));
     } catch (error) {
-      this.accumulator.reject(lineNumber, `invalid JSON: ${(error as Error).message}`);
+      this.accumulator.reject(lineNumber, "invalid-json", `invalid JSON: ${(error as Error).message}`);
       return undefined;
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      this.accumulator.reject(lineNumber, "a JSON line must be an object");
+      this.accumulator.reject(lineNumber, "invalid-json", "a JSON line must be an object");
       return undefined;
     }
     const values = new Map<string, string>();

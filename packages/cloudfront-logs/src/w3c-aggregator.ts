@@ -60,7 +60,7 @@ export class W3CAggregator implements LineSink {
     }
     const count = this.scanner.scan(buf, start, end, this.starts, MAX_FIELDS);
     if (count > MAX_FIELDS) {
-      this.accumulator.reject(lineNumber, `more than ${MAX_FIELDS} fields`);
+      this.accumulator.reject(lineNumber, "field-count", `more than ${MAX_FIELDS} fields`);
       return;
     }
 
@@ -69,17 +69,21 @@ export class W3CAggregator implements LineSink {
       // Before any header each line is read by its own field count: a headerless line fixes nothing.
       fields = headerlessFields(count);
       if (fields === undefined) {
-        this.accumulator.reject(lineNumber, `found ${count} fields before any #Fields header`);
+        this.accumulator.reject(lineNumber, "field-count", `found ${count} fields before any #Fields header`);
         return;
       }
       this.indexes = this.headerlessIndexes(fields);
     }
     if (count !== fields.length) {
-      this.accumulator.reject(lineNumber, `expected ${fields.length} fields (from #Fields), found ${count}`);
+      this.accumulator.reject(
+        lineNumber,
+        "field-count",
+        `expected ${fields.length} fields (from #Fields), found ${count}`,
+      );
       return;
     }
     const reason = this.readValues(buf);
-    if (reason !== undefined) this.accumulator.reject(lineNumber, reason);
+    if (reason !== undefined) this.accumulator.reject(lineNumber, "invalid-value", reason);
     else this.accumulator.accept(this.values);
   }
 

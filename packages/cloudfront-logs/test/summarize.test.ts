@@ -31,8 +31,8 @@ describe("summarizeLog on the committed fixtures", () => {
       readFileSync(join(fixtures, "E2QWRUHAPOMQZL.2019-12-04-21.a1b2c3d4.gz")),
     ]);
     expect(summary.malformedLines).toEqual([
-      { lineNumber: 11, reason: 'impossible date "2019-02-30"' },
-      { lineNumber: 12, reason: "expected 33 fields (from #Fields), found 32" },
+      { lineNumber: 11, code: "invalid-value", reason: 'impossible date "2019-02-30"' },
+      { lineNumber: 12, code: "field-count", reason: "expected 33 fields (from #Fields), found 32" },
     ]);
     expect(summary.format).toBe("w3c");
   });
@@ -74,7 +74,7 @@ describe("line rules", () => {
     );
     expect(summary.records).toBe(2);
     expect(summary.malformed).toBe(1);
-    expect(summary.malformedLines).toEqual([{ lineNumber: 4, reason }]);
+    expect(summary.malformedLines).toEqual([{ lineNumber: 4, code: "invalid-value", reason }]);
   });
 
   it("accepts a leap day, status 000 and IPv6 clients", async () => {
@@ -95,7 +95,7 @@ describe("line rules", () => {
     const summary = await summarizeText(`${legacyLine()}\n${legacyLine({}, 26)}\na\tb\tc\n`);
     expect(summary.records).toBe(2);
     expect(summary.malformedLines).toEqual([
-      { lineNumber: 3, reason: "found 3 fields before any #Fields header" },
+      { lineNumber: 3, code: "field-count", reason: "found 3 fields before any #Fields header" },
     ]);
   });
 
