@@ -9,12 +9,28 @@ import { CloudFrontLogError } from "./errors.js";
 import { summarizeLog } from "./parse.js";
 import type { LogSummary } from "./summary.js";
 
-const USAGE = "usage: cf-logs summarize [--json] [--distribution-id ID] FILE...";
+const USAGE = "usage: cf-logs summarize [--json] [--distribution-id ID] [--max-line-bytes N] FILE...";
 
-/** An error whose message is the whole story: printed as one line, exit code 1. */
-class CliError extends Error {}
+/** Exit code 1: bad usage, or a file could not be read (missing, unreadable, truncated or corrupt gzip). */
+const EXIT_UNREADABLE = 1;
+/** Exit code 2: a file was read but no line of it parsed (every data line malformed, or none at all). */
+const EXIT_NOTHING_PARSED = 2;
 
-async function summarizeFile(path: string, distributionId: string | undefined): Promise<LogSummary> {
+/** An error whose message is the whole story: printed as one line, with its exit code. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = EXIT_UNREADABLE,
+  ) {
+    super(message);
+  }
+}
+
+async function summarizeFile(
+  path: string,
+  distributionId: string | undefined,
+  maxLineBytes: number | undefined,
+): Promise<LogSummary> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
@@ -26,14 +42,37 @@ async function summarizeFile(path: string, distributionId: string | undefined): 
       `${path}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(error)})`}`,
     );
   }
+  let summary: LogSummary;
   try {
-    return await summarizeLog(createReadStream(path, { highWaterMark: 1 << 20 }), {
+    summary = await summarizeLog(createReadStream(path, { highWaterMark: 1 << 20 }), {
       distributionId: distributionId ?? distributionIdFromKey(basename(path)) ?? "unknown",
+      ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
   } catch (error) {
     if (error instanceof CloudFrontLogError) throw new CliError(`${path}: ${error.message}`);
     throw new CliError(`${path}: ${(error as Error).message}`);
   }
+  if (summary.records === 0) {
+    // Totals of zero would read as a quiet hour; CloudFront writes no log for an hour without requests,
+    // so a file with nothing to count is a wrong or damaged file.
+    const first = summary.malformedLines[0];
+    throw new CliError(
+      summary.malformed === 0
+        ? `${path}: no line parsed; the file holds no data lines`
+        : `${path}: no line parsed; all ${summary.malformed} data lines are malformed` +
+            (first === undefined ? "" : ` (line ${first.lineNumber}: ${first.code}: ${first.reason})`),
+      EXIT_NOTHING_PARSED,
+    );
+  }
+  return summary;
+}
+
+function maxLineBytesOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
+    throw new CliError(`--max-line-bytes ${text}: expected a whole number of 1 or more`);
+  return value;
 }
 
 function table(summary: CliSummary): string {
@@ -61,12 +100,18 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false }, "distribution-id": { type: "string" } },
+    options: {
+      json: { type: "boolean", default: false },
+      "distribution-id": { type: "string" },
+      "max-line-bytes": { type: "string" },
+    },
   });
   const [command, ...files] = positionals;
   if (command !== "summarize" || files.length === 0) throw new CliError(USAGE);
+  const maxLineBytes = maxLineBytesOption(values["max-line-bytes"]);
   const summaries: LogSummary[] = [];
-  for (const file of files) summaries.push(await summarizeFile(file, values["distribution-id"]));
+  for (const file of files)
+    summaries.push(await summarizeFile(file, values["distribution-id"], maxLineBytes));
   const summary = toCliSummary(summaries);
   process.stdout.write(`${values.json ? JSON.stringify(summary) : table(summary)}\n`);
   return 0;
@@ -79,6 +124,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`cf-logs: ${message.split("\n")[0]}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof CliError ? error.exitCode : EXIT_UNREADABLE;
   },
 );

@@ -83,6 +83,43 @@ describe("cf-logs summarize", () => {
   it("explains its usage", async () => {
     const { code, stderr } = await cfLogs("explode");
     expect(code).toBe(1);
-    expect(stderr).toBe("cf-logs: usage: cf-logs summarize [--json] [--distribution-id ID] FILE...\n");
+    expect(stderr).toBe(
+      "cf-logs: usage: cf-logs summarize [--json] [--distribution-id ID] [--max-line-bytes N] FILE...\n",
+    );
+  });
+
+  it("exits 2 with a one-line error naming the file when no line of it parsed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cf-logs-"));
+    const junk = join(dir, "E1JUNK.2026-11-25-10.junk.log");
+    writeFileSync(
+      junk,
+      "#Version: 1.0\n#Fields: date time sc-status\nnot\ta\tdate\n2026-11-25\t10:00:00\t2000\n",
+    );
+    const result = await cfLogs("summarize", "--json", join(fixtures, "v2-w3c-subset.log"), junk);
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `cf-logs: ${junk}: no line parsed; all 2 data lines are malformed (line 3: invalid-value: impossible date "not")\n`,
+    });
+    const empty = join(dir, "empty.log");
+    writeFileSync(empty, "#Version: 1.0\n");
+    expect(await cfLogs("summarize", empty)).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `cf-logs: ${empty}: no line parsed; the file holds no data lines\n`,
+    });
+  });
+
+  it("takes the line length cap as --max-line-bytes", async () => {
+    const file = join(fixtures, "v2-w3c-subset.log");
+    expect(JSON.parse((await cfLogs("summarize", "--json", file)).stdout)).toMatchObject({ records: 3 });
+    // A cap below every data line's length: nothing parses, so exit 2 names the reason.
+    const capped = await cfLogs("summarize", "--json", "--max-line-bytes", "20", file);
+    expect(capped.code).toBe(2);
+    expect(capped.stderr).toMatch(/no line parsed; .* \(line \d+: line-too-long: line of \d+ bytes/);
+    expect(await cfLogs("summarize", "--max-line-bytes", "0", file)).toMatchObject({
+      code: 1,
+      stderr: "cf-logs: --max-line-bytes 0: expected a whole number of 1 or more\n",
+    });
   });
 });
