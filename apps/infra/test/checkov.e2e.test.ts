@@ -36,6 +36,11 @@ describe("checkov on the synthesized Terraform JSON", () => {
     console.log(text);
     expect(text).toMatch(/ 0 failed, 0 stale suppressions/);
     expect(ok).toBe(true);
+    // The README states this run's figures; a stale figure fails here with the ones to write.
+    const [, passed, suppressed] = text.match(/checkov: (\d+) passed, (\d+) suppressed/) ?? [];
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8").replace(/\s+/g, " ");
+    const figures = `${Number(passed).toLocaleString("en-US")} checks pass, ${suppressed} are suppressed with a reason`;
+    expect(readme, `apps/infra/README.md should say "${figures}"`).toContain(figures);
   });
 
   it("fails when a stack is made insecure", async () => {

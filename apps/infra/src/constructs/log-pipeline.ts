@@ -169,7 +169,7 @@ export class LogPipeline extends Construct {
     checkovSkips(this.function, [
       "CKV_AWS_116: failed async events go to an SQS on-failure destination (aws_lambda_function_event_invoke_config), which replaces a DLQ and carries the error.",
       "CKV_AWS_117: the function reaches only S3, DynamoDB, CloudWatch and X-Ray public endpoints; a VPC would add NAT cost and no isolation.",
-      "CKV_AWS_272: the code is a deterministic zip built in CI and pinned by its SHA-256 (source_code_hash); code signing adds a signing profile for no further guarantee here.",
+      "CKV_AWS_272: no code signing: the zip is built from the locked sources by whoever deploys (a person or the deploy workflow) and pinned by its SHA-256 (source_code_hash); signing would need a signing profile and a signer the deploy trusts, which this stack does not set up.",
       ...(settings.reservedConcurrency === undefined
         ? [
             "CKV_AWS_115: no reservation by default: AWS requires 100 of the account's concurrency to stay unreserved, which new accounts (quota 10) cannot give; logPipeline.reservedConcurrency sets one where the quota allows.",

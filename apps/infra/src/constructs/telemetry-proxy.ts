@@ -166,7 +166,7 @@ export class TelemetryProxy extends Construct {
     const plainHttp =
       "the proxy's load balancer is internal (reachable only inside the VPC) and carries OTLP from the backend; HTTPS would need a certificate for a domain this stack does not own, and the OTLP requests carry a bearer token the proxy checks";
     checkovSkips(lb, [
-      "CKV_AWS_91: access logs of an internal OTLP hop would duplicate the proxy's own request metrics (otelcol_receiver_*) in AMP; its S3 target would need SSE-S3, which our buckets refuse",
+      "CKV_AWS_91: no load-balancer access log for an internal OTLP hop: the proxy's own request metrics (otelcol_receiver_*) reach AMP, and ELB access logs need an SSE-S3 bucket with a policy for the ELB account of the region, which this stack does not make",
       `CKV2_AWS_20: it listens on the OTLP port only, with no HTTP listener to redirect; ${plainHttp}`,
       ...(config.forceDestroyBuckets
         ? [

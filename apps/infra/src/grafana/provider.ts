@@ -16,8 +16,11 @@ export const GRAFANA_PROVIDER = {
 export interface GrafanaProviderConfig {
   /** The workspace URL, `https://<id>.grafana-workspace.<region>.amazonaws.com`. */
   url: string;
-  /** A service-account token of the workspace. */
-  auth: string;
+  /**
+   * A service-account token of the workspace; absent: the provider reads GRAFANA_AUTH when it runs (what
+   * the deploy sets to a short-lived token), so no token is ever written into the configuration.
+   */
+  auth?: string;
 }
 
 export class GrafanaProvider extends TerraformProvider {
@@ -37,7 +40,7 @@ export class GrafanaProvider extends TerraformProvider {
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return { url: this.config.url, auth: this.config.auth };
+    return { url: this.config.url, ...(this.config.auth === undefined ? {} : { auth: this.config.auth }) };
   }
 }
 

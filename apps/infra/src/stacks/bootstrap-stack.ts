@@ -55,7 +55,7 @@ export class BootstrapStack extends TerraformStack {
       forceDestroy: false,
       noncurrentVersionDays: config.bootstrap.stateNoncurrentVersionDays,
       checkovSkips: [
-        "CKV_AWS_18: state access is recorded by CloudTrail (the deploy and plan roles' sessions); a bucket only for this bucket's access logs would hold nothing else.",
+        "CKV_AWS_18: no server access log: a second bucket only for this bucket's access logs, in every account; who read or wrote state is recorded only where the account's CloudTrail logs S3 data events, which this stack does not turn on (the README says so).",
         "CKV_AWS_144: versioning keeps every state; cross-region replication of a few kilobytes would add a second region to bootstrap.",
         "CKV2_AWS_62: nothing reacts to state writes.",
       ],

@@ -20,10 +20,11 @@ const FOLDER_UID = "trackgraph";
  * What goes inside the Managed Grafana workspace: its data sources (by the uids the dashboards use), a
  * folder with every dashboard of @trackgraph/dashboards, and an SNS contact point as the root route.
  *
- * A stack of its own because the Grafana provider needs the workspace's URL and a token at plan time:
- * both, and every other value, come from the environment stack through cdktf's cross-stack references
- * (sensitive outputs read with `terraform_remote_state`), so that stack is applied first and this one
- * plans against what exists.
+ * A stack of its own because the Grafana provider needs the workspace's URL at plan time: it and every
+ * other value come from the environment stack through cdktf's cross-stack references (outputs read with
+ * `terraform_remote_state`), so that stack is applied first and this one plans against what exists. The
+ * provider's token is not configuration: `pnpm run deploy` mints one for an hour and passes it as
+ * GRAFANA_AUTH, so it is in no state file.
  */
 export class DashboardsStack extends TerraformStack {
   constructor(scope: Construct, props: DashboardsStackProps) {
@@ -32,10 +33,7 @@ export class DashboardsStack extends TerraformStack {
     configureStateBackend(this, stackName, config);
     const grafana = observability.telemetry.grafana;
 
-    const provider = new GrafanaProvider(this, "grafana", {
-      url: `https://${grafana.endpoint}`,
-      auth: observability.grafanaAccess.token,
-    });
+    const provider = new GrafanaProvider(this, "grafana", { url: `https://${grafana.endpoint}` });
     const region = config.region;
 
     // In Managed Grafana, "Workspace IAM role" authentication is `ec2` in a data source's JSON.

@@ -1,6 +1,7 @@
 import type { StackConfig } from "../config/load.js";
 import { DASHBOARDS_SUFFIX } from "../config/load.js";
 import type { TrackgraphConfig } from "../config/schema.js";
+import { GRAFANA_TOKEN_SECONDS } from "../constructs/grafana-service-account.js";
 import { IMAGE_CONTEXTS, IMAGE_ROLES, repositoryName } from "./images.js";
 import { Naming } from "./naming.js";
 import type { TrackgraphStack } from "./trackgraph-stack.js";
@@ -32,7 +33,14 @@ export interface DeployManifest {
   platform: TrackgraphConfig["backend"]["platform"];
   serviceLinkedRoles: string[];
   lambda: { reservedConcurrency: number | null };
-  grafana: { authentication: TrackgraphConfig["observability"]["grafana"]["authentication"] };
+  grafana: {
+    authentication: TrackgraphConfig["observability"]["grafana"]["authentication"];
+    /** Outputs of the environment stack naming what the dashboards apply's token is minted for. */
+    workspaceIdOutput: string;
+    serviceAccountIdOutput: string;
+    /** The token's lifetime: one apply of the dashboards stack. */
+    tokenSeconds: number;
+  };
 }
 
 /**
@@ -105,6 +113,11 @@ export function deployManifest(
     platform: config.backend.platform,
     serviceLinkedRoles: serviceLinkedRoles(config),
     lambda: { reservedConcurrency: config.logPipeline.reservedConcurrency ?? null },
-    grafana: { authentication: config.observability.grafana.authentication },
+    grafana: {
+      authentication: config.observability.grafana.authentication,
+      workspaceIdOutput: "grafana_workspace_id",
+      serviceAccountIdOutput: "grafana_service_account_id",
+      tokenSeconds: GRAFANA_TOKEN_SECONDS,
+    },
   };
 }

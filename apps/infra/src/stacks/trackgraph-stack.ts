@@ -172,5 +172,8 @@ export class TrackgraphStack extends TerraformStack {
     new TerraformOutput(this, "amp_query_url", { value: this.telemetry.queryUrl });
     new TerraformOutput(this, "grafana_url", { value: `https://${this.telemetry.grafana.endpoint}` });
     new TerraformOutput(this, "alerts_topic_arn", { value: this.alerting.topic.arn });
+    // What the deploy mints the dashboards stack's short-lived Grafana token for.
+    new TerraformOutput(this, "grafana_workspace_id", { value: this.grafanaAccess.workspaceId });
+    new TerraformOutput(this, "grafana_service_account_id", { value: this.grafanaAccess.serviceAccountId });
   }
 }
