@@ -9,3 +9,4 @@ export {
   type PublishResult,
 } from "./publisher.js";
 export type { Counter, Dimensions, Distribution, Gauge, Metric, StandardUnit } from "./types.js";
+export { inWindow, partitionByWindow, type TimestampWindow, timestampWindow } from "./window.js";

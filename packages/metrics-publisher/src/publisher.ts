@@ -25,6 +25,11 @@ export interface PublishOptions {
    * indexes themselves (from {@link PublishError.completedBatches} or `onBatchPublished`).
    */
   skipBatches?: number | Iterable<number>;
+  /**
+   * Awaited before each batch is sent; if it throws, the batch is not sent and fails. The place to record
+   * that a batch may be accepted from now on, so a later attempt knows which batches' fate is unknown.
+   */
+  beforeBatch?: (batchIndex: number, totalBatches: number) => Promise<void> | void;
   /** Awaited after each batch is accepted, before it counts as published: the place to record progress. */
   onBatchPublished?: (batchIndex: number, totalBatches: number) => Promise<void> | void;
 }
@@ -122,6 +127,7 @@ export class MetricsPublisher {
         const index = pending[state.next++] as number;
         const batch = batches[index] as MetricDatum[];
         try {
+          await options.beforeBatch?.(index, total);
           await this.client.send(new PutMetricDataCommand({ Namespace: this.namespace, MetricData: batch }));
           await options.onBatchPublished?.(index, total);
           published.push(index);

@@ -1,7 +1,15 @@
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { LIMITS, type Metric, MetricsPublisher, MetricValidationError, PublishError } from "../src/index.js";
+import {
+  LIMITS,
+  type Metric,
+  MetricsPublisher,
+  MetricValidationError,
+  PublishError,
+  partitionByWindow,
+  timestampWindow,
+} from "../src/index.js";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 const minute = (n: number) => new Date(NOW - 3600_000 + n * 60_000);
@@ -257,5 +265,60 @@ describe("request size estimate", () => {
       );
       expect(datumBytes(datum) - base).toBe(expected);
     }
+  });
+});
+
+describe("the timestamp window", () => {
+  it("is two weeks back to two hours ahead, inclusive, narrowed by a margin at both ends", () => {
+    expect(timestampWindow(NOW)).toEqual({
+      from: new Date(NOW - 14 * 24 * 3600_000),
+      to: new Date(NOW + 2 * 3600_000),
+    });
+    expect(timestampWindow(NOW, 60_000)).toEqual({
+      from: new Date(NOW - 14 * 24 * 3600_000 + 60_000),
+      to: new Date(NOW + 2 * 3600_000 - 60_000),
+    });
+    expect(() => timestampWindow(NOW, -1)).toThrow(RangeError);
+    expect(() => timestampWindow(NOW, LIMITS.maxAgeMs)).toThrow(RangeError);
+  });
+
+  it("splits metrics into those CloudWatch accepts and those it refuses, which plan() would reject", () => {
+    const window = timestampWindow(NOW);
+    const metrics = [
+      counter("Old", 1, new Date(NOW - LIMITS.maxAgeMs - 60_000)),
+      counter("OldestAccepted", 1, window.from),
+      counter("Now", 1, new Date(NOW)),
+      counter("NewestAccepted", 1, window.to),
+      counter("Ahead", 1, new Date(NOW + LIMITS.maxAheadMs + 1)),
+    ];
+    const { inWindow, outOfWindow } = partitionByWindow(metrics, window);
+    expect(inWindow.map((m) => m.name)).toEqual(["OldestAccepted", "Now", "NewestAccepted"]);
+    expect(outOfWindow.map((m) => m.name)).toEqual(["Old", "Ahead"]);
+    expect(() => publisher().plan(inWindow)).not.toThrow();
+    for (const refused of outOfWindow)
+      expect(() => publisher().plan([refused])).toThrow(MetricValidationError);
+  });
+});
+
+describe("beforeBatch", () => {
+  const metrics = Array.from({ length: 2100 }, (_, i) => counter(`M${i % 7}`, i, minute(i % 60)));
+
+  it("runs before each batch is sent; a batch whose hook fails is not sent", async () => {
+    const order: string[] = [];
+    cw.on(PutMetricDataCommand).callsFake(() => {
+      order.push("send");
+      return {};
+    });
+    const error = await publisher()
+      .publish(metrics, {
+        beforeBatch: (i) => {
+          order.push(`before ${i}`);
+          if (i === 2) throw new Error("progress store down");
+        },
+        onBatchPublished: (i) => void order.push(`after ${i}`),
+      })
+      .catch((e: unknown) => e);
+    expect(order).toEqual(["before 0", "send", "after 0", "before 1", "send", "after 1", "before 2"]);
+    expect(error).toMatchObject({ name: "PublishError", batchIndex: 2, completedBatches: [0, 1] });
   });
 });
