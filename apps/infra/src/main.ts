@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -40,6 +40,8 @@ function main(argv: string[]): number {
   }
   const app = buildApp({ outdir, stacks, artifacts: { logParserZip, imageTags } });
   app.synth();
+  const names = app.node.children.filter((c) => TerraformStack.isStack(c)).map((c) => c.node.id);
+  if (only === undefined || only === "") removeStaleStacks(join(outdir, "stacks"), new Set(names));
   // Every config, not only the one synthesized: an environment's deploy needs its bootstrap stack's names.
   const allConfigs = only === undefined || only === "" ? stacks : loadStackConfigs(configDir);
   for (const stack of app.node.children.filter((c) => c instanceof TrackgraphStack)) {
@@ -52,9 +54,19 @@ function main(argv: string[]): number {
     );
   }
   const ms = (performance.now() - started).toFixed(0);
-  const names = app.node.children.filter((c) => TerraformStack.isStack(c)).map((c) => c.node.id);
   process.stderr.write(`synthesized ${names.join(", ")} into ${outdir} in ${ms} ms\n`);
   return 0;
+}
+
+/**
+ * A full synth leaves only the stacks configured now: a stack whose config was removed would otherwise
+ * stay in cdktf.out and be checked (checkov) or deployed as if it were current.
+ */
+function removeStaleStacks(stacksDir: string, current: Set<string>): void {
+  if (!existsSync(stacksDir)) return;
+  for (const name of readdirSync(stacksDir)) {
+    if (!current.has(name)) rmSync(join(stacksDir, name), { recursive: true, force: true });
+  }
 }
 
 try {

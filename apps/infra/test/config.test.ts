@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -83,5 +83,45 @@ describe("stack configuration", () => {
     expect((error as { stderr: string }).stderr).toContain(
       'prod.json: invalid stack config\n  trackgraph.region: got "mars-1", expected an AWS region such as eu-west-1',
     );
+  });
+
+  it("refuses a region AWS does not have, and tag keys AWS reserves", () => {
+    const parse = (trackgraph: unknown) => () =>
+      parseStackConfig("prod.json", JSON.stringify({ trackgraph }));
+    expect(parse({ region: "zz-nowhere-9" })).toThrow(
+      /trackgraph\.region: got "zz-nowhere-9", expected an AWS region/,
+    );
+    expect(parse({ tags: { "aws:team": "x" } })).toThrow(
+      /key "aws:team" not allowed, expected a tag key that does not start with aws:/,
+    );
+    expect(parse({ region: "ap-southeast-7", tags: { team: "x" } })).not.toThrow();
+  });
+
+  it("refuses input nested deeper than any config with one line, not a stack overflow", () => {
+    const deep = `{"trackgraph":{"tags":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
+    expect(() => parseStackConfig("prod.json", deep)).toThrow(
+      /^prod\.json: nested deeper than 32 levels at \(root\)\.trackgraph\.tags\.0/,
+    );
+  });
+
+  it("removes the stacks of configs that are gone when it synthesizes every stack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "infra-config-"));
+    const out = join(dir, "out");
+    const run = () =>
+      promisify(execFile)(process.execPath, [join(import.meta.dirname, "..", "dist", "main.js")], {
+        env: { ...process.env, TRACKGRAPH_CONFIG_DIR: dir, CDKTF_OUTDIR: out, TRACKGRAPH_STACK: "" },
+      });
+    writeFileSync(join(dir, "one.json"), JSON.stringify({ trackgraph: {} }));
+    writeFileSync(join(dir, "two.json"), JSON.stringify({ trackgraph: {} }));
+    await run();
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual([
+      "one",
+      "one-dashboards",
+      "two",
+      "two-dashboards",
+    ]);
+    rmSync(join(dir, "two.json"));
+    await run();
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["one", "one-dashboards"]);
   });
 });

@@ -42,9 +42,28 @@ function formatIssues(file: string, raw: unknown, error: z.ZodError): string {
     if (issue.code === "unrecognized_keys") {
       return `  ${path}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
     }
+    if (issue.code === "invalid_key") {
+      const key = String(issue.path.at(-1));
+      return `  ${path}: key "${key}" not allowed, expected ${issue.issues[0]?.message ?? issue.message}`;
+    }
     return `  ${path}: got ${describeValue(valueAt(raw, issue.path))}, expected ${issue.message}`;
   });
   return `${file}: invalid stack config\n${lines.join("\n")}`;
+}
+
+/** Deeper than any stack config goes; deeper input would overflow the validator's recursion. */
+const MAX_DEPTH = 32;
+
+/** The path of the first value nested deeper than {@link MAX_DEPTH}, found without recursion. */
+function tooDeep(root: unknown): string | undefined {
+  const stack: Array<[unknown, string, number]> = [[root, "(root)", 0]];
+  while (stack.length > 0) {
+    const [node, path, depth] = stack.pop() as [unknown, string, number];
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= MAX_DEPTH) return path;
+    for (const [key, value] of Object.entries(node)) stack.push([value, `${path}.${key}`, depth + 1]);
+  }
+  return undefined;
 }
 
 /**
@@ -57,6 +76,10 @@ export function parseStackConfig(file: string, text: string, stack?: string): Tr
     raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const deep = tooDeep(raw);
+  if (deep !== undefined) {
+    throw new ConfigError(`${file}: nested deeper than ${MAX_DEPTH} levels at ${deep} (no stack config is)`);
   }
   const result = stackFileSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(formatIssues(file, raw, result.error));

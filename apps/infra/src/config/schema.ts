@@ -10,7 +10,53 @@ export const MAX_STACK_PREFIX = 38;
 const resourceName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "lower-case letters, digits and dashes, 3 to 32 characters");
-const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as eu-west-1");
+/**
+ * The regions of AWS's commercial, China and GovCloud partitions, as botocore's endpoints data lists them
+ * (an e2e test compares the two, so a new region shows up as a failing test, not a refused config).
+ */
+export const AWS_REGIONS = [
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-central-1",
+  "ca-west-1",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "il-central-1",
+  "me-central-1",
+  "me-south-1",
+  "mx-central-1",
+  "sa-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "cn-north-1",
+  "cn-northwest-1",
+  "us-gov-east-1",
+  "us-gov-west-1",
+] as const;
+const awsRegion = z.string().refine((r) => (AWS_REGIONS as readonly string[]).includes(r), {
+  message: "an AWS region such as eu-west-1",
+});
 const accountId = z.string().regex(/^\d{12}$/, "a 12-digit AWS account id");
 const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/, "an ARN");
 
@@ -283,7 +329,19 @@ export const trackgraphConfigSchema = z
     logPipeline: logPipelineSchema.default(logPipelineSchema.parse({})),
     github: githubSchema.optional(),
     /** Extra tags on every taggable resource, besides project, stack and owner. */
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+    tags: z
+      .record(
+        z
+          .string()
+          .min(1)
+          .max(128)
+          .refine(
+            (k) => !k.toLowerCase().startsWith("aws:"),
+            "a tag key that does not start with aws: (AWS reserves it)",
+          ),
+        z.string().max(256),
+      )
+      .default({}),
     /** Keep data buckets when the stack is destroyed (`force_destroy` stays off). */
     forceDestroyBuckets: z.boolean().default(false),
     bootstrap: bootstrapSchema.default(bootstrapSchema.parse({})),

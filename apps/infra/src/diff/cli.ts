@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { toMarkdown } from "./markdown.js";
 import { computeReview } from "./review.js";
-import { synthAtRef, synthWorkingTree } from "./synth-ref.js";
+import { InfraDiffError, synthAtRef, synthWorkingTree } from "./synth-ref.js";
 
 const USAGE =
   "usage: pnpm infra:diff --base REF [--head REF] [--format markdown|json] [--out FILE] [--json-out FILE]";
@@ -42,7 +42,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const e = error as { message?: string; stderr?: string };
-  process.stderr.write(`infra:diff: ${e.message ?? String(error)}${e.stderr ? `\n${e.stderr}` : ""}\n`);
-  process.exitCode = 1;
+  // A failed child process's message already holds its stderr: print it once.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`infra:diff: ${message.trimEnd()}\n`);
+  process.exitCode = error instanceof InfraDiffError || message === USAGE ? 2 : 1;
 });

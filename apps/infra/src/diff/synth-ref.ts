@@ -7,6 +7,11 @@ import type { StackJson } from "./types.js";
 
 const run = promisify(execFile);
 
+/** A failure infra:diff reports in one line (no stack trace, no child output repeated). */
+export class InfraDiffError extends Error {
+  override readonly name = "InfraDiffError";
+}
+
 /** Reads every `stacks/<name>/cdk.tf.json` under a cdktf output folder. */
 export function readStacks(outdir: string): Map<string, StackJson> {
   const stacksDir = join(outdir, "stacks");
@@ -56,11 +61,20 @@ export async function synthAtRef(
   ref: string,
   log: (line: string) => void,
 ): Promise<Map<string, StackJson>> {
+  // Resolve the ref before making anything, so a bad one leaves no folder behind.
+  const commit = await run("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+    cwd: repo,
+  }).then(
+    (r) => r.stdout.trim(),
+    () => {
+      throw new InfraDiffError(`"${ref}" is not a commit of this repository`);
+    },
+  );
   const work = mkdtempSync(join(tmpdir(), "infra-diff-"));
   const checkout = join(work, "checkout");
   const outdir = join(work, "cdktf.out");
-  await run("git", ["worktree", "add", "--detach", checkout, ref], { cwd: repo });
   try {
+    await run("git", ["worktree", "add", "--detach", checkout, commit], { cwd: repo });
     if (!existsSync(join(checkout, "apps", "infra", "package.json"))) return new Map();
     log(`installing ${ref} (offline when the store has every package)`);
     await run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline", "--reporter=silent"], {
