@@ -151,7 +151,7 @@ describe.each(pairs)("cross-stack contract: $label", ({ bootstrap, env, dashboar
     expect(missing, `bootstrap creates ${[...created].join(", ")}`).toEqual([]);
   });
 
-  it("the environment's state bucket is the one bootstrap creates, in its region", () => {
+  it("the environment's state bucket and key are the ones bootstrap creates, in its region", () => {
     const state = env.config.state;
     if (state === undefined) return; // local state: nothing to meet
     const bucket = Object.values(bootstrap.json.resource.aws_s3_bucket ?? {}).find((b) =>
@@ -162,6 +162,11 @@ describe.each(pairs)("cross-stack contract: $label", ({ bootstrap, env, dashboar
     );
     expect(state.region ?? env.config.region).toBe(
       regionOf(bootstrap.json, bucket as Record<string, unknown>),
+    );
+    // On the bootstrap's key: its alias, in the bootstrap's region and account.
+    const alias = Object.values(bootstrap.json.resource.aws_kms_alias ?? {})[0]?.name as string;
+    expect(state.kmsKeyArn).toBe(
+      `arn:aws:kms:${regionOf(bootstrap.json, bucket as Record<string, unknown>)}:${bootstrap.config.accountId}:${alias}`,
     );
   });
 

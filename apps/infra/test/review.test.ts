@@ -184,7 +184,12 @@ describe("infrastructure review", () => {
   it("notices a state backend change", () => {
     const review = computeReview(
       stacks({ dev: base }),
-      stacks({ dev: synthStack({ state: { bucket: "tf-state" } }, "dev").json }),
+      stacks({
+        dev: synthStack(
+          { state: { bucket: "tf-state", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/s" } },
+          "dev",
+        ).json,
+      }),
     );
     expect(review.backend).toEqual([{ stack: "dev", paths: expect.arrayContaining(["local", "s3"]) }]);
   });

@@ -67,8 +67,12 @@ const stateSchema = z
     region: awsRegion.optional(),
     /** Defaults to `<project>/<stack>.tfstate`. */
     key: z.string().min(1).optional(),
-    /** SSE-KMS key for the state object; AES256 (S3-managed) when absent. */
-    kmsKeyArn: arn.optional(),
+    /**
+     * The bootstrap stack's state key (its `state_kms_key_arn` output, or the ARN of its alias
+     * `alias/<project>-<bootstrap stack>-state`). Required: without it Terraform asks S3 for AES256 and
+     * the state, with every secret Terraform ever read, is off the CMK.
+     */
+    kmsKeyArn: arn.regex(/^arn:aws[a-z-]*:kms:/, "a KMS key or alias ARN"),
   })
   .strict();
 

@@ -23,7 +23,7 @@ export function configureStateBackend(
     key: state.key ?? `${config.project}/${stackName}.tfstate`,
     region: state.region ?? config.region,
     encrypt: true,
-    ...(state.kmsKeyArn === undefined ? {} : { kmsKeyId: state.kmsKeyArn }),
+    kmsKeyId: state.kmsKeyArn,
   });
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
 }
