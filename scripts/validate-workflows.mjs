@@ -3,7 +3,16 @@
 // GitHub would give it, with the commands it calls replaced by ones that fail, and must exit non-zero.
 // GitHub's default shell is `bash -e`, without pipefail, so a failing command before a pipe passes.
 import { spawnSync } from "node:child_process";
-import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
@@ -24,7 +33,10 @@ const fail = (message) => {
 const PLANTED = ["pnpm", "terraform", "tofu", "checkov", "node"];
 const fakes = mkdtempSync(join(tmpdir(), "workflow-gates-"));
 for (const name of PLANTED) {
-  writeFileSync(join(fakes, name), "#!/bin/sh\n[ -p /dev/stdout ] || exit 0\necho planted failure >&2\nexit 1\n");
+  writeFileSync(
+    join(fakes, name),
+    "#!/bin/sh\n[ -p /dev/stdout ] || exit 0\necho planted failure >&2\nexit 1\n",
+  );
   chmodSync(join(fakes, name), 0o755);
 }
 
@@ -75,4 +87,6 @@ for (const name of files) {
 rmSync(fakes, { recursive: true, force: true });
 if (files.length === 0) fail(`${dir}: no workflow files`);
 if (failures > 0) process.exit(1);
-console.log(`workflows: ${files.length} valid (${files.join(", ")}); ${gates} piped steps fail when their commands fail`);
+console.log(
+  `workflows: ${files.length} valid (${files.join(", ")}); ${gates} piped steps fail when their commands fail`,
+);
