@@ -129,6 +129,7 @@ describe.each(pairs)("cross-stack contract: $label", ({ bootstrap, env, dashboar
     for (const image of manifest.images) {
       expect(repositories.has(image.repository), image.repository).toBe(true);
       expect(image.tag).toMatch(/^src-/);
+      expect(image.digest).toBeNull();
     }
     const stateBucket = Object.values(bootstrap.json.resource.aws_s3_bucket ?? {}).find((b) =>
       String(b.bucket ?? b.bucket_prefix).includes("tfstate"),
@@ -306,5 +307,20 @@ describe("names fit AWS's limits for the longest project and stack names the sch
       }
     }
     expect(tooLong).toEqual([]);
+  });
+});
+
+describe("deploy.json for a digest-pinned image", () => {
+  it("names the digest and no tag, so the deploy checks the image instead of building it", () => {
+    const digest = `sha256:${"c".repeat(64)}`;
+    const config = parseStackConfig(
+      "prod.json",
+      JSON.stringify({ trackgraph: { backend: { image: { repository: "backend", digest } } } }),
+    );
+    const stack = new TrackgraphStack(Testing.app(), { stackName: "prod", config, artifacts });
+    const backend = deployManifest("prod", stack, config, undefined).images.find((i) =>
+      i.repository.endsWith("/backend"),
+    );
+    expect(backend).toMatchObject({ repository: "trackgraph/backend", tag: null, digest });
   });
 });

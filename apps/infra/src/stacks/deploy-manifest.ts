@@ -28,7 +28,14 @@ export interface DeployManifest {
     repositories: string[];
   } | null;
   state: { bucket: string; region: string } | null;
-  images: Array<{ repository: string; region: string; tag: string | null; context: string }>;
+  /** `tag` null: the config pins `digest`, and the image must already be in the repository. */
+  images: Array<{
+    repository: string;
+    region: string;
+    tag: string | null;
+    digest: string | null;
+    context: string;
+  }>;
   secrets: Array<{ name: string; env: string; generate: boolean; address: string }>;
   platform: TrackgraphConfig["backend"]["platform"];
   serviceLinkedRoles: string[];
@@ -102,6 +109,7 @@ export function deployManifest(
       repository: stack.images[role].repository,
       region: config.region,
       tag: stack.images[role].tag ?? null,
+      digest: stack.images[role].digest ?? null,
       context: IMAGE_CONTEXTS[role],
     })),
     secrets: stack.secrets.created.map((s) => ({
