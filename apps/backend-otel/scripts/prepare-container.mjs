@@ -13,6 +13,10 @@ execFileSync(
     stdio: ["ignore", "ignore", "inherit"],
   },
 );
+// pnpm's bookkeeping of the install (when it pruned, where its store is) is not read at run time and
+// differs on every build and machine: the context must be the same bytes for the same sources, since
+// the image's tag is a digest of it (apps/infra: contextTag).
+rmSync("dist-container/app/node_modules/.modules.yaml", { force: true });
 cpSync("container/Dockerfile", "dist-container/Dockerfile");
 cpSync("container/.dockerignore", "dist-container/.dockerignore");
 console.log(

@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
@@ -51,4 +51,37 @@ describe("the image's build context", () => {
       server.kill("SIGTERM");
     }
   });
+
+  it("is the same bytes on every build, with no path of the machine that built it", async () => {
+    const build = async () => {
+      await promisify(execFile)(process.execPath, ["scripts/prepare-container.mjs"], { cwd: root });
+      return tree(join(root, "dist-container"));
+    };
+    const first = await build();
+    const second = await build();
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    const changed = [...first].filter(([path, bytes]) => second.get(path) !== bytes).map(([path]) => path);
+    expect(changed).toEqual([]);
+    // The repository's path, or pnpm's store (where .modules.yaml pointed), in any file.
+    const machine = [...first]
+      .filter(([, text]) => text.includes(join(root, "..", "..")) || text.includes("pnpm/store/v"))
+      .map(([path]) => path);
+    expect(machine).toEqual([]);
+  });
 });
+
+/** Every file of a folder (links as their target), by relative path, in order. */
+function tree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (at: string) => {
+    for (const name of readdirSync(at).sort()) {
+      const path = join(at, name);
+      const entry = lstatSync(path);
+      if (entry.isSymbolicLink()) out.set(relative(dir, path), `link:${readlinkSync(path)}`);
+      else if (entry.isDirectory()) walk(path);
+      else out.set(relative(dir, path), readFileSync(path, "latin1"));
+    }
+  };
+  walk(dir);
+  return out;
+}

@@ -28,7 +28,10 @@ const imageSchema = z.object({
   digest: z
     .string()
     .regex(/^sha256:[a-f0-9]{64}$/, "sha256:<64 hex digits>")
-    .optional(),
+    .nullable()
+    .optional()
+    // synth writes null for "no digest"; the code reads absent.
+    .transform((digest) => digest ?? undefined),
   /** The build context, relative to the repository root. */
   context: z
     .string()
