@@ -1,3 +1,11 @@
+export {
+  awsJsonError,
+  type Fault,
+  type FaultProxy,
+  type ProxiedRequest,
+  type ProxyRecord,
+  startFaultProxy,
+} from "./fault-proxy.js";
 export { type MotoServer, startMoto } from "./moto.js";
 export { peerBin, repoRoot } from "./peers.js";
 export {
