@@ -26,6 +26,7 @@ describe("log pipeline", () => {
           IDEMPOTENCY_TABLE: refAt(json, "aws_dynamodb_table", "log-pipeline/idempotency", "name"),
           LOG_PREFIX: "edge-logs/",
           IDEMPOTENCY_TTL_SECONDS: "604800",
+          DEAD_LETTER_QUEUE_URL: refAt(json, "aws_sqs_queue", "log-pipeline/dead-letter-queue", "url"),
         },
       },
     });
@@ -78,6 +79,12 @@ describe("log pipeline", () => {
     expect(doc?.statement.map((s) => [s.sid, s.actions, s.resources, s.condition ?? []])).toEqual([
       ["ReadAccessLogs", ["s3:GetObject", "s3:GetObjectVersion"], [`${logs}/edge-logs/*`], []],
       [
+        "ListAccessLogs",
+        ["s3:ListBucket"],
+        [logs],
+        [{ test: "StringLike", variable: "s3:prefix", values: ["edge-logs/*"] }],
+      ],
+      [
         "PublishCloudFrontMetrics",
         ["cloudwatch:PutMetricData"],
         ["*"],
@@ -109,6 +116,31 @@ describe("log pipeline", () => {
       ],
       ["WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"], []],
     ]);
+  });
+
+  it("lets the function list the logs bucket only under the log prefix, so a deleted log answers 404, not 403", () => {
+    const doc = Object.entries(policyDocuments(json)).find(([id]) =>
+      id.startsWith("log-pipeline_permissions"),
+    )?.[1];
+    const listing = doc?.statement.filter((s) => s.actions.some((a) => a.startsWith("s3:List")));
+    expect(listing).toEqual([
+      expect.objectContaining({
+        sid: "ListAccessLogs",
+        effect: "Allow",
+        actions: ["s3:ListBucket"],
+        resources: [refAt(json, "aws_s3_bucket", "storage/logs/bucket", "arn")],
+        condition: [{ test: "StringLike", variable: "s3:prefix", values: ["edge-logs/*"] }],
+      }),
+    ]);
+    // No other statement grants listing, on this bucket or any other.
+    const everything = Object.values(policyDocuments(json)).flatMap((d) => d.statement);
+    const listers = everything.filter(
+      (s) =>
+        s.effect === "Allow" &&
+        s.actions.some((a) => a === "s3:ListBucket" || a === "s3:*" || a === "*") &&
+        (s.resources ?? []).includes(refAt(json, "aws_s3_bucket", "storage/logs/bucket", "arn")),
+    );
+    expect(listers.map((s) => s.sid)).toEqual(["ListAccessLogs"]);
   });
 
   it("exposes what other services need as outputs", () => {

@@ -104,6 +104,15 @@ export class LogPipeline extends Construct {
         resources: [logs.objectsArn(settings.prefix)],
       },
       {
+        // Without it S3 answers a deleted log with 403 AccessDenied, not 404 NoSuchKey, and the function
+        // cannot tell a deleted object (skipped) from a denied one (an error). For that answer S3 checks
+        // ListBucket with s3:prefix set to the requested key, so the condition keeps it to the log prefix.
+        sid: "ListAccessLogs",
+        actions: ["s3:ListBucket"],
+        resources: [logs.arn],
+        conditions: [{ test: "StringLike", variable: "s3:prefix", values: [`${settings.prefix}*`] }],
+      },
+      {
         // PutMetricData has no resource-level permissions: "*" is required; the namespace condition limits it.
         sid: "PublishCloudFrontMetrics",
         actions: ["cloudwatch:PutMetricData"],
@@ -160,6 +169,8 @@ export class LogPipeline extends Construct {
           IDEMPOTENCY_TABLE: this.table.name,
           LOG_PREFIX: settings.prefix,
           IDEMPOTENCY_TTL_SECONDS: String(settings.idempotencyTtlDays * 24 * 3600),
+          // Events that can never succeed are written here at once instead of being retried first.
+          DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.url,
           POWERTOOLS_SERVICE_NAME: "log-parser",
           POWERTOOLS_LOG_LEVEL: "INFO",
         },
