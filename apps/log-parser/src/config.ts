@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_LINE_BYTES } from "@trackgraph/cloudfront-logs";
+
 /** The function's settings, from its environment (set by the infra app). */
 export interface LogParserConfig {
   /** Only keys under this prefix are access logs; anything else is skipped with a log line. */
@@ -10,6 +12,13 @@ export interface LogParserConfig {
   publishConcurrency: number;
   /** Local emulators (moto) need path-style S3 addressing; real S3 does not. */
   s3ForcePathStyle: boolean;
+  /** Lines longer than this are malformed (`line-too-long`) and read in flat memory. */
+  maxLineBytes: number;
+  /**
+   * Where events that can never succeed are recorded (the function's own dead-letter queue), instead of
+   * being retried. Unset: they are only logged.
+   */
+  deadLetterQueueUrl?: string;
 }
 
 export class LogParserConfigError extends Error {
@@ -39,6 +48,8 @@ export function loadConfig(env: Env = process.env): LogParserConfig {
     idempotencyTtlSeconds: positive(env, "IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
     publishConcurrency: positive(env, "PUBLISH_CONCURRENCY", 1),
     s3ForcePathStyle: (env.AWS_ENDPOINT_URL ?? env.AWS_ENDPOINT_URL_S3 ?? "") !== "",
+    maxLineBytes: positive(env, "MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES),
+    ...(env.DEAD_LETTER_QUEUE_URL ? { deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL } : {}),
   };
 }
 

@@ -4,14 +4,17 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MetricsPublisher } from "@trackgraph/metrics-publisher";
 import type { Context, SQSBatchResponse } from "aws-lambda";
+import { AmbiguousSends } from "./ambiguous-sends.js";
 import { type LogParserConfig, loadConfig, skipReason } from "./config.js";
 import { NAMESPACE } from "./metrics.js";
 import { type ObjectRef, objectRefsFromEvent } from "./object-refs.js";
 import { type ObjectResult, processObject } from "./process-object.js";
 import { ProgressStore } from "./progress-store.js";
+import { DeadLetters, permanentErrorCode, type Rejection } from "./rejections.js";
 
 /** What identifies an object for idempotency: its bucket, key and version, nothing that varies per delivery. */
 interface IdempotencyPayload {
@@ -23,18 +26,29 @@ interface IdempotencyPayload {
 export interface HandlerResult {
   processed: ObjectResult[];
   skipped: Array<{ key: string; reason: string }>;
+  /** Events or objects that can never succeed: logged, dead-lettered, and not retried. */
+  rejected: Rejection[];
 }
+
+const emptyResult = (): HandlerResult => ({ processed: [], skipped: [], rejected: [] });
 
 /** Builds the handler around its clients; the Lambda entry below uses the environment's. */
 export function createHandler(config: LogParserConfig, logger = new Logger({ serviceName: "log-parser" })) {
   const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const cloudwatch = new CloudWatchClient({ retryMode: "adaptive", maxAttempts: 5 });
+  const ambiguous = new AmbiguousSends();
+  ambiguous.attach(cloudwatch);
   const publisher = new MetricsPublisher({
     namespace: NAMESPACE,
-    client: new CloudWatchClient({ retryMode: "adaptive", maxAttempts: 5 }),
+    client: cloudwatch,
     concurrency: config.publishConcurrency,
   });
   const progress = new ProgressStore(dynamo, config.idempotencyTable, config.idempotencyTtlSeconds);
+  const deadLetters = new DeadLetters(
+    config.deadLetterQueueUrl === undefined ? undefined : new SQSClient({}),
+    config.deadLetterQueueUrl,
+  );
   const idempotency = new IdempotencyConfig({ expiresAfterSeconds: config.idempotencyTtlSeconds });
   const refs = new Map<string, ObjectRef>();
 
@@ -44,7 +58,14 @@ export function createHandler(config: LogParserConfig, logger = new Logger({ ser
     async (payload: IdempotencyPayload): Promise<ObjectResult> => {
       const ref = refs.get(`${payload.bucket}/${payload.key}#${payload.version}`);
       if (ref === undefined) throw new Error(`no object reference for ${payload.bucket}/${payload.key}`);
-      return processObject(ref, { s3, publisher, progress, logger });
+      return processObject(ref, {
+        s3,
+        publisher,
+        progress,
+        logger,
+        ambiguous,
+        maxLineBytes: config.maxLineBytes,
+      });
     },
     {
       persistenceStore: new DynamoDBPersistenceLayer({
@@ -73,17 +94,41 @@ export function createHandler(config: LogParserConfig, logger = new Logger({ ser
     }
   }
 
+  /**
+   * Reads the event and processes its objects. An error no retry can fix (see permanentErrorCode) is
+   * logged, written to the dead-letter queue with `payload`, and returned, not thrown: for an async
+   * invocation, not throwing is what stops Lambda retrying it. Any other error is thrown, to be retried.
+   */
+  async function handleEvent(event: unknown, payload: unknown, context: Context, result: HandlerResult) {
+    try {
+      for (const ref of objectRefsFromEvent(event)) await handleRef(ref, result);
+    } catch (error) {
+      const code = permanentErrorCode(error);
+      if (code === undefined) throw error;
+      const deadLettered = await deadLetters.send(payload, error as Error, code, context);
+      logger.error("event rejected without retry: it can never succeed", {
+        code,
+        error: error as Error,
+        deadLettered,
+      });
+      result.rejected.push({ code, error: (error as Error).message, deadLettered });
+    }
+  }
+
   return async function handler(event: unknown, context: Context): Promise<HandlerResult | SQSBatchResponse> {
     idempotency.registerLambdaContext(context);
     logger.addContext(context);
-    const records = (event as { Records?: Array<{ eventSource?: string; messageId?: string }> }).Records;
-    if (Array.isArray(records) && records.length > 0 && records.every((r) => r.eventSource === "aws:sqs")) {
-      // SQS: report failed messages only, so the others are not redelivered.
+    const records =
+      typeof event === "object" && event !== null
+        ? (event as { Records?: Array<{ eventSource?: string; messageId?: string }> }).Records
+        : undefined;
+    if (Array.isArray(records) && records.length > 0 && records.every((r) => r?.eventSource === "aws:sqs")) {
+      // SQS: report failed messages only, so the others are not redelivered. A message that can never
+      // succeed is dead-lettered and reported as done, so SQS does not redeliver it either.
       const failures: SQSBatchResponse["batchItemFailures"] = [];
       for (const record of records) {
         try {
-          const result: HandlerResult = { processed: [], skipped: [] };
-          for (const ref of objectRefsFromEvent({ Records: [record] })) await handleRef(ref, result);
+          await handleEvent({ Records: [record] }, record, context, emptyResult());
         } catch (error) {
           logger.error("message failed; SQS will redeliver it", {
             messageId: record.messageId,
@@ -94,8 +139,8 @@ export function createHandler(config: LogParserConfig, logger = new Logger({ ser
       }
       return { batchItemFailures: failures };
     }
-    const result: HandlerResult = { processed: [], skipped: [] };
-    for (const ref of objectRefsFromEvent(event)) await handleRef(ref, result);
+    const result = emptyResult();
+    await handleEvent(event, event, context, result);
     return result;
   };
 }

@@ -1,5 +1,5 @@
 import type { LogAggregate, MinuteBucket } from "@trackgraph/cloudfront-logs";
-import type { Metric } from "@trackgraph/metrics-publisher";
+import type { Metric, TimestampWindow } from "@trackgraph/metrics-publisher";
 
 /** The namespace every metric of this function goes to. Dashboards and alarms read it. */
 export const NAMESPACE = "TrackGraph/CloudFront";
@@ -31,6 +31,16 @@ export const METRICS = {
   },
   TruncatedObjects: { unit: "Count", description: "Log objects whose gzip stream was cut off or corrupt" },
   LogObjectsProcessed: { unit: "Count", description: "Log objects read, at the minute they were processed" },
+  DroppedOutOfWindow: {
+    unit: "Count",
+    description:
+      "Requests in minutes CloudWatch no longer (or not yet) accepts: more than two weeks old or over an hour ahead when processed; not published",
+  },
+  BatchesResent: {
+    unit: "Count",
+    description:
+      "PutMetricData batches sent again because an earlier attempt ended after sending them and before recording CloudWatch's answer: each may be counted twice",
+  },
 } as const;
 
 export type MetricName = keyof typeof METRICS;
@@ -87,15 +97,72 @@ export interface ObjectOutcome {
   truncated: boolean;
   /** When the object was processed: the minute its health metrics are counted in. */
   processedAt: Date;
+  /**
+   * The timestamps CloudWatch will accept. Minutes outside it are not published: their requests are
+   * counted in `DroppedOutOfWindow` instead. Default: every minute is published.
+   */
+  window?: TimestampWindow;
 }
 
-/** The metrics of one log object: per-minute traffic from its aggregate, and its parse health. */
-export function metricsFromAggregate(aggregate: LogAggregate, outcome: ObjectOutcome): Metric[] {
+/** Traffic left out because its minute is outside CloudWatch's window. */
+export interface DroppedTraffic {
+  requests: number;
+  minutes: number;
+  oldest?: Date;
+  newest?: Date;
+}
+
+export interface ObjectMetrics {
+  metrics: Metric[];
+  dropped: DroppedTraffic;
+}
+
+/**
+ * The metrics of one log object: per-minute traffic from its aggregate (the minutes inside the window),
+ * and its parse health, including the requests dropped as out of window. Requests plus
+ * DroppedOutOfWindow always equal the requests the object logged.
+ */
+export function objectMetrics(aggregate: LogAggregate, outcome: ObjectOutcome): ObjectMetrics {
   const minute = new Date(Math.floor(outcome.processedAt.getTime() / 60_000) * 60_000);
-  return [
-    ...aggregate.minutes().flatMap(bucketMetrics),
-    counter("LogObjectsProcessed", 1, minute, outcome.distributionId),
-    counter("MalformedLines", outcome.malformedLines, minute, outcome.distributionId),
-    counter("TruncatedObjects", outcome.truncated ? 1 : 0, minute, outcome.distributionId),
-  ];
+  const dropped: DroppedTraffic = { requests: 0, minutes: 0 };
+  const traffic: Metric[] = [];
+  for (const bucket of aggregate.minutes()) {
+    const at = new Date(bucket.minute);
+    const window = outcome.window;
+    // Inclusive at both ends, as the publisher's inWindow (kept type-only: other workspaces import this file).
+    if (window === undefined || (at >= window.from && at <= window.to)) {
+      traffic.push(...bucketMetrics(bucket));
+      continue;
+    }
+    dropped.requests += bucket.requests;
+    dropped.minutes++;
+    if (dropped.oldest === undefined || at < dropped.oldest) dropped.oldest = at;
+    if (dropped.newest === undefined || at > dropped.newest) dropped.newest = at;
+  }
+  const id = outcome.distributionId;
+  return {
+    metrics: [
+      ...traffic,
+      counter("LogObjectsProcessed", 1, minute, id),
+      counter("MalformedLines", outcome.malformedLines, minute, id),
+      counter("TruncatedObjects", outcome.truncated ? 1 : 0, minute, id),
+      counter("DroppedOutOfWindow", dropped.requests, minute, id),
+    ],
+    dropped,
+  };
+}
+
+/** The metrics of one log object (see {@link objectMetrics}). */
+export function metricsFromAggregate(aggregate: LogAggregate, outcome: ObjectOutcome): Metric[] {
+  return objectMetrics(aggregate, outcome).metrics;
+}
+
+/** The one datum that says how many batches a retry sent again (published outside the object's plan). */
+export function batchesResentMetric(count: number, at: Date, distributionId: string): Metric {
+  return counter(
+    "BatchesResent",
+    count,
+    new Date(Math.floor(at.getTime() / 60_000) * 60_000),
+    distributionId,
+  );
 }

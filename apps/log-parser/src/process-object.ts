@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { GetObjectCommand, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   distributionIdFromKey,
   type LogSummary,
@@ -9,17 +9,37 @@ import {
   TruncatedLogError,
   UnsupportedFormatError,
 } from "@trackgraph/cloudfront-logs";
-import type { MetricsPublisher, PublishPlan } from "@trackgraph/metrics-publisher";
-import { metricsFromAggregate } from "./metrics.js";
+import {
+  inWindow,
+  type MetricsPublisher,
+  PublishError,
+  type PublishPlan,
+  type PublishResult,
+  timestampWindow,
+} from "@trackgraph/metrics-publisher";
+import { type AmbiguousSends, definitelyRefused } from "./ambiguous-sends.js";
+import { batchesResentMetric, objectMetrics } from "./metrics.js";
 import type { ObjectRef } from "./object-refs.js";
 import type { ProgressStore } from "./progress-store.js";
 
 export interface ProcessDependencies {
   s3: Pick<S3Client, "send">;
   publisher: MetricsPublisher;
-  progress: ProgressStore;
+  progress: Pick<ProgressStore, "load" | "begin" | "add" | "abandon">;
+  /** The publisher's client's record of attempts CloudWatch may have processed unheard. */
+  ambiguous?: AmbiguousSends;
   logger: Logger;
+  /** The parser's line length cap. */
+  maxLineBytes?: number;
+  /** The clock a new plan is made with. */
+  now?: () => number;
 }
+
+/**
+ * How much narrower than CloudWatch's window (two weeks back, two hours ahead) a plan's window is: a retry
+ * resumes with the first attempt's clock, and this keeps its batches acceptable for an hour after it.
+ */
+export const WINDOW_MARGIN_MS = 3600_000;
 
 /** Kept small: Powertools stores it in the idempotency record as the invocation's result. */
 export interface ObjectResult {
@@ -28,9 +48,13 @@ export interface ObjectResult {
   records: number;
   malformed: number;
   truncated: boolean;
+  /** Requests not published because their minute was outside CloudWatch's window. */
+  droppedOutOfWindow: number;
   batches: number;
   batchesSent: number;
   batchesResumed: number;
+  /** Batches sent again that an earlier attempt had sent without recording CloudWatch's answer. */
+  batchesResent: number;
 }
 
 /**
@@ -39,6 +63,22 @@ export interface ObjectResult {
  */
 export class PlanChangedError extends Error {
   override readonly name = "PlanChangedError";
+  readonly code = "PLAN_CHANGED";
+}
+
+/** S3 error names for an object or version that is gone: deleted before it was read. */
+const GONE = new Set(["NoSuchKey", "NoSuchVersion"]);
+
+/**
+ * Why a GetObject error means the object or version no longer exists, or undefined. NoSuchKey and
+ * NoSuchVersion need s3:ListBucket (without it S3 answers 403 AccessDenied for a missing key, which stays
+ * an error: it may as well be a real permission problem). 405 is a version that is now a delete marker.
+ */
+function goneReason(error: unknown): string | undefined {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (e.name !== undefined && GONE.has(e.name)) return e.name;
+  if (e.name === "MethodNotAllowed" || e.$metadata?.httpStatusCode === 405) return "DeleteMarker";
+  return undefined;
 }
 
 function nothingPublished(status: "missing" | "unreadable", key: string): ObjectResult {
@@ -48,9 +88,11 @@ function nothingPublished(status: "missing" | "unreadable", key: string): Object
     records: 0,
     malformed: 0,
     truncated: false,
+    droppedOutOfWindow: 0,
     batches: 0,
     batchesSent: 0,
     batchesResumed: 0,
+    batchesResent: 0,
   };
 }
 
@@ -61,6 +103,24 @@ export function objectId(ref: ObjectRef): string {
 
 function planHash(plan: PublishPlan): string {
   return createHash("sha256").update(JSON.stringify(plan)).digest("hex");
+}
+
+/**
+ * What some batches of a plan hold: their data, and per metric what they add (a counter's sum, a
+ * distribution's samples): the most a resend can count twice.
+ */
+function batchContents(plan: PublishPlan, batches: number[]) {
+  let data = 0;
+  const adds: Record<string, number> = {};
+  for (const index of batches) {
+    for (const datum of plan.batches[index] ?? []) {
+      data++;
+      const name = datum.MetricName ?? "";
+      const amount = datum.Counts ? datum.Counts.reduce((a, b) => a + b, 0) : (datum.Value ?? 0);
+      adds[name] = (adds[name] ?? 0) + amount;
+    }
+  }
+  return { data, adds };
 }
 
 /**
@@ -85,8 +145,10 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
     body = object.Body as Readable;
     lastModified = object.LastModified ?? new Date();
   } catch (error) {
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") {
-      logger.warn("log object no longer exists; nothing to count", { object: id });
+    const reason = goneReason(error);
+    if (reason !== undefined) {
+      // Deleted before it was read: nothing to count, and a retry would find it gone again.
+      logger.warn("log object no longer exists; skipped", { object: id, reason });
       return nothingPublished("missing", ref.key);
     }
     throw error;
@@ -96,7 +158,10 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
   let summary: LogSummary;
   let truncated = false;
   try {
-    summary = await summarizeLog(body, { distributionId });
+    summary = await summarizeLog(body, {
+      distributionId,
+      ...(deps.maxLineBytes === undefined ? {} : { maxLineBytes: deps.maxLineBytes }),
+    });
   } catch (error) {
     if (error instanceof TruncatedLogError) {
       truncated = true;
@@ -125,36 +190,108 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
     });
   }
 
-  // Health metrics are stamped with the object's LastModified, not the clock, so every attempt at the
-  // same object makes the same plan and recorded progress stays valid.
-  const metrics = metricsFromAggregate(summary.aggregate, {
+  // A retry plans with the clock of the attempt that first sent a batch: which minutes are inside
+  // CloudWatch's window depends on it, and the same clock gives the same plan, so recorded progress holds.
+  const progress = await deps.progress.load(id);
+  const planAt = progress?.planAt ?? (deps.now ?? Date.now)();
+  const window = timestampWindow(planAt, WINDOW_MARGIN_MS);
+  // Health metrics are stamped with the object's LastModified, not the clock, so every attempt at the same
+  // object makes the same plan; an object older than the window (a late redrive) takes the plan's clock.
+  const processedAt = inWindow(lastModified, window) ? lastModified : new Date(planAt);
+  const { metrics, dropped } = objectMetrics(summary.aggregate, {
     distributionId,
     malformedLines: summary.malformed,
     truncated,
-    processedAt: lastModified,
+    processedAt,
+    window,
   });
+  if (dropped.requests > 0) {
+    logger.warn("minutes outside CloudWatch's window are not published; counted in DroppedOutOfWindow", {
+      object: id,
+      requests: dropped.requests,
+      minutes: dropped.minutes,
+      oldest: dropped.oldest?.toISOString(),
+      newest: dropped.newest?.toISOString(),
+      window: { from: window.from.toISOString(), to: window.to.toISOString() },
+    });
+  }
   const plan = deps.publisher.plan(metrics);
   const hash = planHash(plan);
-  const progress = await deps.progress.load(id);
   if (progress !== undefined && progress.planHash !== hash) {
     throw new PlanChangedError(
       `${id}: ${progress.batches.size} batches were published under another plan; refusing to resume (it could double-count)`,
     );
   }
   const done = [...(progress?.batches ?? [])].filter((i) => i < plan.batches.length);
-  const result = await deps.publisher.send(plan, {
-    skipBatches: done,
-    onBatchPublished: (index) => deps.progress.add(id, hash, index),
-  });
+  // Batches an earlier attempt sent without recording the answer: CloudWatch may hold them already, and
+  // PutMetricData has no idempotency token, so sending them again may count them twice.
+  const uncertain = new Set(
+    [...(progress?.sending ?? [])].filter((i) => !progress?.batches.has(i) && i < plan.batches.length),
+  );
+  if (uncertain.size > 0) {
+    logger.warn(
+      "resending batches an earlier attempt sent without recording the answer; each may count twice",
+      {
+        object: id,
+        batches: [...uncertain].sort((a, b) => a - b),
+        ...batchContents(plan, [...uncertain]),
+      },
+    );
+  }
+  const started = new Set<number>();
+  const accepted = new Set<number>();
+  const resent: number[] = [];
+  const now = deps.now ?? Date.now;
+  let result: PublishResult;
+  try {
+    result = await deps.publisher.send(plan, {
+      skipBatches: done,
+      beforeBatch: async (index) => {
+        await deps.progress.begin(id, hash, planAt, index);
+        started.add(index);
+      },
+      onBatchPublished: async (index) => {
+        accepted.add(index);
+        await deps.progress.add(id, hash, index);
+        // Sent again after an earlier attempt, or after an attempt of this one, that CloudWatch may have
+        // stored unheard: counted at once, so the signal survives a later failure of this invocation. Outside
+        // the plan (a retry's plan must equal the first attempt's) and best effort: the log line stays.
+        if (!uncertain.has(index) && !deps.ambiguous?.has(plan.batches[index])) return;
+        resent.push(index);
+        logger.warn("batch sent again; CloudWatch may count it twice", {
+          object: id,
+          batch: index,
+          ...batchContents(plan, [index]),
+        });
+        try {
+          await deps.publisher.publish([batchesResentMetric(1, new Date(now()), distributionId)]);
+        } catch (error) {
+          logger.error("could not publish BatchesResent", { object: id, error: error as Error });
+        }
+      },
+    });
+  } catch (error) {
+    // A batch that never went out, or that CloudWatch refused outright, leaves `sending`: the retry then
+    // knows it is not stored. One that may be stored stays, and the retry counts its resend.
+    if (error instanceof PublishError && !accepted.has(error.batchIndex)) {
+      const index = error.batchIndex;
+      const refused =
+        !started.has(index) || (definitelyRefused(error.cause) && !deps.ambiguous?.has(plan.batches[index]));
+      if (refused) await deps.progress.abandon(id, hash, index).catch(() => undefined);
+    }
+    throw error;
+  }
   const outcome: ObjectResult = {
     status: "published",
     key: ref.key,
     records: summary.records,
     malformed: summary.malformed,
     truncated,
+    droppedOutOfWindow: dropped.requests,
     batches: result.totalBatches,
     batchesSent: result.publishedBatches.length,
     batchesResumed: result.skippedBatches.length,
+    batchesResent: resent.length,
   };
   logger.info("log object published", { object: id, distributionId, format: summary.format, ...outcome });
   return outcome;

@@ -9,7 +9,14 @@ describe("configuration", () => {
       idempotencyTtlSeconds: 604800,
       publishConcurrency: 1,
       s3ForcePathStyle: false,
+      maxLineBytes: 65536,
     });
+    expect(
+      loadConfig({ IDEMPOTENCY_TABLE: "t", MAX_LINE_BYTES: "131072", DEAD_LETTER_QUEUE_URL: "https://q" }),
+    ).toMatchObject({ maxLineBytes: 131072, deadLetterQueueUrl: "https://q" });
+    expect(() => loadConfig({ IDEMPOTENCY_TABLE: "t", MAX_LINE_BYTES: "64k" })).toThrow(
+      'MAX_LINE_BYTES="64k"',
+    );
     expect(() => loadConfig({})).toThrowError(LogParserConfigError);
     expect(() => loadConfig({ IDEMPOTENCY_TABLE: "t", PUBLISH_CONCURRENCY: "0" })).toThrow(
       'PUBLISH_CONCURRENCY="0"',

@@ -1,7 +1,8 @@
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -17,6 +18,7 @@ import { createHandler, type HandlerResult } from "../src/handler.js";
 
 const s3 = mockClient(S3Client);
 const cloudwatch = mockClient(CloudWatchClient);
+const sqsMock = mockClient(SQSClient);
 // Powertools and our progress store both talk to DynamoDB through the document client.
 const dynamo = mockClient(DynamoDBDocumentClient);
 
@@ -41,7 +43,9 @@ const config = {
   idempotencyTtlSeconds: 3600,
   publishConcurrency: 1,
   s3ForcePathStyle: false,
+  maxLineBytes: 65536,
 };
+const DLQ = "https://sqs.us-east-1.amazonaws.com/000000000000/log-parser-failures";
 const s3Event = (key: string, versionId = "v1") => ({
   Records: [
     {
@@ -55,6 +59,8 @@ const s3Event = (key: string, versionId = "v1") => ({
 beforeEach(() => {
   s3.reset();
   cloudwatch.reset();
+  sqsMock.reset();
+  sqsMock.on(SendMessageCommand).resolves({ MessageId: "m" });
   dynamo.reset();
   dynamo.on(PutCommand).resolves({});
   dynamo.on(UpdateCommand).resolves({});
@@ -150,11 +156,39 @@ describe("log-parser handler", () => {
     expect(sum("Requests")).toBeGreaterThan(0);
   });
 
-  it("treats an object deleted before it was read as nothing to count", async () => {
-    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: "gone", $metadata: {} }));
-    const result = (await createHandler(config)(s3Event("cloudfront/gone.gz"), context)) as HandlerResult;
-    expect(result.processed).toMatchObject([{ status: "missing" }]);
+  it("treats an object or version deleted before it was read as a logged skip, not an error", async () => {
+    const gone = (name: string, status: number) =>
+      new S3ServiceException({
+        name,
+        $fault: "client",
+        message: name,
+        $metadata: { httpStatusCode: status },
+      });
+    s3.on(GetObjectCommand, { Key: "cloudfront/gone.gz" }).rejects(
+      new NoSuchKey({ message: "gone", $metadata: {} }),
+    );
+    s3.on(GetObjectCommand, { Key: "cloudfront/old-version.gz" }).rejects(gone("NoSuchVersion", 404));
+    s3.on(GetObjectCommand, { Key: "cloudfront/delete-marker.gz" }).rejects(gone("MethodNotAllowed", 405));
+    const handler = createHandler(config);
+    for (const key of ["cloudfront/gone.gz", "cloudfront/old-version.gz", "cloudfront/delete-marker.gz"]) {
+      const result = (await handler(s3Event(key), context)) as HandlerResult;
+      expect(result).toMatchObject({ processed: [{ status: "missing", key }], rejected: [] });
+    }
     expect(cloudwatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it("keeps AccessDenied an error: without s3:ListBucket a missing key looks like it, but so does a real denial", async () => {
+    s3.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: "AccessDenied",
+        $fault: "client",
+        message: "Access Denied",
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    await expect(createHandler(config)(s3Event("cloudfront/denied.gz"), context)).rejects.toMatchObject({
+      name: "AccessDenied",
+    });
   });
 
   it("fails the invocation when CloudWatch keeps failing, so Lambda retries it and then sends it to the DLQ", async () => {
@@ -183,8 +217,15 @@ describe("log-parser handler", () => {
         { eventSource: "aws:sqs", messageId: "junk", body: "not json" },
       ],
     };
-    expect(await createHandler(config)(sqs, context)).toEqual({
-      batchItemFailures: [{ itemIdentifier: "bad" }, { itemIdentifier: "junk" }],
+    // "junk" can never succeed: it goes to the dead-letter queue instead of being redelivered.
+    expect(await createHandler({ ...config, deadLetterQueueUrl: DLQ })(sqs, context)).toEqual({
+      batchItemFailures: [{ itemIdentifier: "bad" }],
+    });
+    const sent = sqsMock.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0]?.MessageBody ?? "")).toMatchObject({
+      requestPayload: { messageId: "junk", body: "not json" },
+      responsePayload: { errorCode: "BODY_NOT_JSON" },
     });
   });
 
@@ -212,8 +253,60 @@ describe("log-parser handler", () => {
     dynamo.on(GetCommand, { Key: { id: "progress#logs/cloudfront/resume.gz@v3" } }).resolves({
       Item: { id: "progress#logs/cloudfront/resume.gz@v3", planHash: "another plan", batches: new Set([0]) },
     });
-    await expect(handler(s3Event("cloudfront/resume.gz", "v3"), context)).rejects.toMatchObject({
-      name: "PlanChangedError",
+    // A retry cannot change the plan back: rejected (and dead-lettered when a queue is set), not thrown.
+    expect(await handler(s3Event("cloudfront/resume.gz", "v3"), context)).toMatchObject({
+      processed: [],
+      rejected: [{ code: "PLAN_CHANGED", deadLettered: false }],
+    });
+  });
+});
+
+describe("events that can never succeed", () => {
+  it("rejects a null event, a string and a bad % escape with a code, without throwing, and dead-letters them", async () => {
+    const handler = createHandler({ ...config, deadLetterQueueUrl: DLQ });
+    const badKey = s3Event("cloudfront/E1.2026-11-25-10.%zz.gz");
+    const cases: Array<[unknown, string]> = [
+      [null, "EVENT_NOT_OBJECT"],
+      ["hello", "EVENT_NOT_OBJECT"],
+      [{ hello: 1 }, "EVENT_UNRECOGNIZED"],
+      [{ Records: [null] }, "RECORD_NOT_OBJECT"],
+      [badKey, "KEY_ENCODING"],
+    ];
+    for (const [event, code] of cases) {
+      expect(await handler(event, context)).toMatchObject({
+        processed: [],
+        rejected: [{ code, deadLettered: true }],
+      });
+    }
+    const bodies = sqsMock.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(bodies.map((b) => b.QueueUrl)).toEqual(cases.map(() => DLQ));
+    expect(bodies.map((b) => b.MessageAttributes?.ErrorCode?.StringValue)).toEqual(cases.map(([, c]) => c));
+    expect(JSON.parse(bodies[4]?.MessageBody ?? "")).toMatchObject({
+      version: "1.0",
+      requestContext: { requestId: "req-1", condition: "RejectedWithoutRetry", approximateInvokeCount: 1 },
+      requestPayload: badKey,
+      responsePayload: {
+        errorType: "UnsupportedEventError",
+        errorCode: "KEY_ENCODING",
+        errorMessage: 'Records[0]: object key "cloudfront/E1.2026-11-25-10.%zz.gz" is not valid URL encoding',
+      },
+    });
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+  });
+
+  it("without a dead-letter queue logs them and still does not throw", async () => {
+    expect(await createHandler(config)(null, context)).toMatchObject({
+      rejected: [{ code: "EVENT_NOT_OBJECT", deadLettered: false }],
+    });
+    expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it("throws when the dead-letter queue cannot be written, so Lambda's own retries and destination take over", async () => {
+    sqsMock
+      .on(SendMessageCommand)
+      .rejects(Object.assign(new Error("KMS denied"), { name: "KmsAccessDenied" }));
+    await expect(createHandler({ ...config, deadLetterQueueUrl: DLQ })(null, context)).rejects.toMatchObject({
+      name: "KmsAccessDenied",
     });
   });
 });

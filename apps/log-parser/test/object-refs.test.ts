@@ -50,6 +50,29 @@ describe("objectRefsFromEvent", () => {
     ).toEqual([]);
   });
 
+  it("gives every unreadable event a typed error with a code, never a raw TypeError or URIError", () => {
+    const code = (event: unknown) => {
+      try {
+        objectRefsFromEvent(event);
+      } catch (error) {
+        expect(error).toBeInstanceOf(UnsupportedEventError);
+        return (error as UnsupportedEventError).code;
+      }
+      return "no error";
+    };
+    expect(code(null)).toBe("EVENT_NOT_OBJECT");
+    expect(code(undefined)).toBe("EVENT_NOT_OBJECT");
+    expect(code([1])).toBe("EVENT_NOT_OBJECT");
+    expect(code({ Records: "x" })).toBe("EVENT_UNRECOGNIZED");
+    expect(code({ Records: [7] })).toBe("RECORD_NOT_OBJECT");
+    expect(code({ Records: [s3Record("cloudfront/a%.gz")] })).toBe("KEY_ENCODING");
+    expect(code({ Records: [s3Record("cloudfront/%E0%A4%A.gz")] })).toBe("KEY_ENCODING");
+    expect(
+      code({ Records: [{ eventSource: "aws:sqs", body: '{"Type":"Notification","Message":"{"}' }] }),
+    ).toBe("BODY_NOT_JSON");
+    expect(code({ source: "aws.s3", "detail-type": "Object Created", detail: {} })).toBe("OBJECT_MISSING");
+  });
+
   it("rejects shapes it does not know with a message that says what was expected", () => {
     expect(() => objectRefsFromEvent({ hello: 1 })).toThrowError(UnsupportedEventError);
     expect(() => objectRefsFromEvent({ Records: [{ eventSource: "aws:sqs", body: "{" }] })).toThrow(
