@@ -1,20 +1,14 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-  ListMetricsCommand,
-  type MetricDataResult,
-} from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -27,13 +21,19 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type MotoServer, startMoto } from "@trackgraph/test-peers";
-import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { createHandler, type HandlerResult } from "../src/handler.js";
 import { NAMESPACE } from "../src/metrics.js";
+import {
+  cfLogs,
+  context,
+  expectSame,
+  makeLog,
+  readBack as readBackFrom,
+  s3Event as s3EventFor,
+} from "./e2e-helpers.js";
 
-const run = promisify(execFile);
 const here = import.meta.dirname;
 const BUCKET = "trackgraph-e2e-logs";
 const TABLE = "trackgraph-e2e-idempotency";
@@ -42,162 +42,15 @@ let s3: S3Client;
 let cloudwatch: CloudWatchClient;
 const work = mkdtempSync(join(tmpdir(), "log-parser-e2e-"));
 
-/** A log of `lines` requests spread over the `minutes` minutes before `end`, with varied latencies. */
-function makeLog(lines: number, minutes: number, end: Date, seed: number): string {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-  const statuses = ["200", "200", "304", "404", "503", "000"];
-  const results = ["Hit", "RefreshHit", "Miss", "Error"];
-  const rows = [
-    "#Version: 1.0",
-    "#Fields: date time x-edge-location sc-bytes c-ip sc-status x-edge-result-type cs-bytes time-taken time-to-first-byte",
-  ];
-  for (let i = 0; i < lines; i++) {
-    const at = new Date(end.getTime() - minutes * 60_000 + Math.floor((i / lines) * minutes * 60_000));
-    const taken = (next() * 2.5).toFixed(3);
-    rows.push(
-      [
-        at.toISOString().slice(0, 10),
-        at.toISOString().slice(11, 19),
-        "FRA56-P4",
-        String(Math.floor(next() * 90_000)),
-        "2001:db8::7",
-        statuses[Math.floor(next() * statuses.length)],
-        results[Math.floor(next() * results.length)],
-        String(100 + Math.floor(next() * 900)),
-        taken,
-        (Number(taken) * 0.7).toFixed(3),
-      ].join("\t"),
-    );
-  }
-  return `${rows.join("\n")}\n`;
-}
-
-interface Summary {
-  records: number;
-  requests: Record<string, number>;
-  bytesSent: number;
-  cacheHits: number;
-  cacheMisses: number;
-  perMinute: Record<string, number>;
-}
-
-// The package's built CLI, run with node: a bin link to dist/ would not exist on a fresh install.
-const cfLogsCli = join(
-  dirname(createRequire(import.meta.url).resolve("@trackgraph/cloudfront-logs/package.json")),
-  "dist",
-  "cli.js",
-);
-
-async function cfLogs(files: string[]): Promise<Summary> {
-  const { stdout } = await run(process.execPath, [cfLogsCli, "summarize", "--json", ...files]);
-  return JSON.parse(stdout) as Summary;
-}
-
 async function upload(name: string, body: Buffer): Promise<{ key: string; versionId: string }> {
   const key = `cloudfront/${name}`;
   const put = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
   return { key, versionId: put.VersionId ?? "" };
 }
 
-const s3Event = (key: string, versionId: string) => ({
-  Records: [
-    {
-      eventSource: "aws:s3",
-      eventName: "ObjectCreated:Put",
-      s3: { bucket: { name: BUCKET }, object: { key, versionId } },
-    },
-  ],
-});
-const context = (ms = 60_000) =>
-  ({
-    functionName: "log-parser-e2e",
-    awsRequestId: `r${Date.now()}`,
-    getRemainingTimeInMillis: () => ms,
-  }) as unknown as Context;
-
-/** What CloudWatch holds for one distribution: requests per minute and totals, read with GetMetricData. */
-async function readBack(distributionId: string, from: Date, to: Date) {
-  // moto's GetMetricData ignores the namespace it is asked for, so the namespace is checked on its own.
-  const { Metrics } = await cloudwatch.send(
-    new ListMetricsCommand({
-      Namespace: NAMESPACE,
-      Dimensions: [{ Name: "DistributionId", Value: distributionId }],
-    }),
-  );
-  expect(Metrics?.map((m) => m.MetricName)).toContain("Requests");
-  const metric = (id: string, name: string, stat = "Sum") => ({
-    Id: id,
-    MetricStat: {
-      Metric: {
-        Namespace: NAMESPACE,
-        MetricName: name,
-        Dimensions: [{ Name: "DistributionId", Value: distributionId }],
-      },
-      Period: 60,
-      Stat: stat,
-    },
-  });
-  const { MetricDataResults } = await cloudwatch.send(
-    new GetMetricDataCommand({
-      StartTime: from,
-      EndTime: to,
-      ScanBy: "TimestampAscending",
-      MetricDataQueries: [
-        metric("requests", "Requests"),
-        metric("s2xx", "Requests2xx"),
-        metric("s3xx", "Requests3xx"),
-        metric("s4xx", "Requests4xx"),
-        metric("s5xx", "Requests5xx"),
-        metric("other", "RequestsOtherStatus"),
-        metric("bytes", "BytesDownloaded"),
-        metric("hits", "CacheHits"),
-        metric("misses", "CacheMisses"),
-        metric("latencyCount", "TimeTaken", "SampleCount"),
-      ],
-    }),
-  );
-  const series: Record<string, MetricDataResult> = Object.fromEntries(
-    (MetricDataResults ?? []).map((r): [string, MetricDataResult] => [r.Id ?? "", r]),
-  );
-  const total = (id: string) => (series[id]?.Values ?? []).reduce((a, b) => a + b, 0);
-  const perMinute: Record<string, number> = {};
-  series.requests?.Timestamps?.forEach((t, i) => {
-    perMinute[`${t.toISOString().slice(0, 16)}Z`] = series.requests?.Values?.[i] ?? 0;
-  });
-  return {
-    records: total("requests"),
-    requests: {
-      "2xx": total("s2xx"),
-      "3xx": total("s3xx"),
-      "4xx": total("s4xx"),
-      "5xx": total("s5xx"),
-      other: total("other"),
-    },
-    bytesSent: total("bytes"),
-    cacheHits: total("hits"),
-    cacheMisses: total("misses"),
-    perMinute,
-    latencySamples: total("latencyCount"),
-  };
-}
-
-const expectSame = (got: Awaited<ReturnType<typeof readBack>>, want: Summary) => {
-  expect(got.perMinute).toEqual(want.perMinute);
-  expect({ ...got, perMinute: undefined, latencySamples: undefined }).toEqual({
-    records: want.records,
-    requests: want.requests,
-    bytesSent: want.bytesSent,
-    cacheHits: want.cacheHits,
-    cacheMisses: want.cacheMisses,
-    perMinute: undefined,
-    latencySamples: undefined,
-  });
-  expect(got.latencySamples).toBe(want.records);
-};
+const s3Event = (key: string, versionId: string) => s3EventFor(BUCKET, key, versionId);
+const readBack = (distributionId: string, from: Date, to: Date) =>
+  readBackFrom(cloudwatch, distributionId, from, to);
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -365,5 +218,101 @@ describe("log objects in S3 become TrackGraph/CloudFront metrics (moto: S3, Dyna
 
     const want = await cfLogs([path]);
     expectSame(await readBack("E2CRASHTEST", new Date(end.getTime() - 70 * 60_000), end), want);
+  });
+
+  it("skips an object deleted before it was read (NoSuchKey) and a deleted version (NoSuchVersion), without an error", async () => {
+    const plain = "trackgraph-e2e-unversioned";
+    await s3.send(new CreateBucketCommand({ Bucket: plain }));
+    const gz = gzipSync(makeLog(10, 2, end, 5));
+    const gone = "cloudfront/E4GONE.2026-11-25-10.eeee.gz";
+    await s3.send(new PutObjectCommand({ Bucket: plain, Key: gone, Body: gz }));
+    await s3.send(new DeleteObjectCommand({ Bucket: plain, Key: gone }));
+    const { key, versionId } = await upload("E4GONE.2026-11-25-10.ffff.gz", gz);
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key, VersionId: versionId }));
+
+    const handler = createHandler(loadConfig());
+    const events = [
+      {
+        Records: [
+          {
+            eventSource: "aws:s3",
+            eventName: "ObjectCreated:Put",
+            s3: { bucket: { name: plain }, object: { key: gone } },
+          },
+        ],
+      },
+      s3Event(key, versionId),
+    ];
+    for (const [i, event] of events.entries()) {
+      const result = (await handler(event, context())) as HandlerResult;
+      expect(result, `event ${i}`).toMatchObject({ processed: [{ status: "missing" }], rejected: [] });
+    }
+  });
+
+  it("publishes a backfill older than two weeks without its old minutes, and counts them in DroppedOutOfWindow", async () => {
+    const old = new Date(end.getTime() - 15 * 24 * 3600_000);
+    const text = makeLog(300, 3, old, 6) + makeLog(500, 5, end, 7).split("\n").slice(2).join("\n");
+    const name = "E5BACKFILL.2026-11-25-10.gggg.gz";
+    const gz = gzipSync(text);
+    const path = join(work, name);
+    writeFileSync(path, gz);
+    const { key, versionId } = await upload(name, gz);
+    const result = (await createHandler(loadConfig())(s3Event(key, versionId), context())) as HandlerResult;
+    expect(result.processed[0]).toMatchObject({ status: "published", records: 800, droppedOutOfWindow: 300 });
+    const recent = await readBack("E5BACKFILL", new Date(end.getTime() - 10 * 60_000), end);
+    expect(recent.records).toBe(500);
+    const { MetricDataResults } = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(Date.now() - 3600_000),
+        EndTime: new Date(Date.now() + 600_000),
+        MetricDataQueries: [
+          {
+            Id: "dropped",
+            MetricStat: {
+              Metric: {
+                Namespace: NAMESPACE,
+                MetricName: "DroppedOutOfWindow",
+                Dimensions: [{ Name: "DistributionId", Value: "E5BACKFILL" }],
+              },
+              Period: 60,
+              Stat: "Sum",
+            },
+          },
+        ],
+      }),
+    );
+    expect(MetricDataResults?.[0]?.Values?.reduce((a, b) => a + b, 0)).toBe(300);
+    // Published plus dropped is every request of the log.
+    expect(recent.records + 300).toBe((await cfLogs([path])).records);
+  });
+
+  it("rejects a null event and a bad % escape without retry, into the dead-letter queue", async () => {
+    const sqs = new SQSClient(moto.clientConfig);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "log-parser-failures" }));
+    const handler = createHandler({ ...loadConfig(), deadLetterQueueUrl: QueueUrl ?? "" });
+    const badKey = s3Event("cloudfront/E6BADKEY.2026-11-25-10.%E0%A4%A.gz", "v1");
+    expect(await handler(null, context())).toMatchObject({
+      rejected: [{ code: "EVENT_NOT_OBJECT", deadLettered: true }],
+    });
+    expect(await handler(badKey, context())).toMatchObject({
+      rejected: [{ code: "KEY_ENCODING", deadLettered: true }],
+    });
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ["All"],
+      }),
+    );
+    expect(Messages?.map((m) => m.MessageAttributes?.ErrorCode?.StringValue).sort()).toEqual([
+      "EVENT_NOT_OBJECT",
+      "KEY_ENCODING",
+    ]);
+    const records = (Messages ?? []).map((m) => JSON.parse(m.Body ?? "{}"));
+    expect(records.find((r) => r.responsePayload.errorCode === "KEY_ENCODING")).toMatchObject({
+      requestContext: { condition: "RejectedWithoutRetry" },
+      requestPayload: badKey,
+    });
   });
 });
