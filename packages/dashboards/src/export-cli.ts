@@ -4,12 +4,14 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { allDashboards } from "./catalog.js";
 import { type DashboardContext, EXAMPLE_CONTEXT } from "./context.js";
-import { rulesYaml } from "./rules.js";
+import { ruleGroups, rulesYaml } from "./rules.js";
+import { DEFAULT_RUNBOOK_BASE } from "./runbooks.js";
 
 /**
  * `pnpm dashboards:export [--out DIR] [--region R] [--distribution ID] [--function NAME] [--queue NAME]
- * [--environment ENV]`: writes every dashboard as Grafana JSON (importable as is; the variables hold the
- * stack's names) and the Prometheus rule file, for users who do not provision with Terraform.
+ * [--environment ENV] [--runbook-base URL]`: writes every dashboard as Grafana JSON (importable as is; the
+ * variables hold the stack's names) and the Prometheus rule file (each alert's `runbook_url` under the
+ * base), for users who do not provision with Terraform.
  */
 function main(argv: string[]): void {
   const { values } = parseArgs({
@@ -21,6 +23,7 @@ function main(argv: string[]): void {
       function: { type: "string", default: EXAMPLE_CONTEXT.logParserFunction },
       queue: { type: "string", default: EXAMPLE_CONTEXT.deadLetterQueue },
       environment: { type: "string", default: EXAMPLE_CONTEXT.environment },
+      "runbook-base": { type: "string", default: DEFAULT_RUNBOOK_BASE },
     },
   });
   const context: DashboardContext = {
@@ -36,7 +39,7 @@ function main(argv: string[]): void {
     writeFileSync(join(out, file), `${JSON.stringify(dashboard, null, 2)}\n`);
     process.stdout.write(`${join(out, file)}\n`);
   }
-  writeFileSync(join(out, "rules.yaml"), rulesYaml());
+  writeFileSync(join(out, "rules.yaml"), rulesYaml(ruleGroups({ runbookBaseUrl: values["runbook-base"] })));
   process.stdout.write(`${join(out, "rules.yaml")}\n`);
 }
 

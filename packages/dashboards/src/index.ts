@@ -16,13 +16,37 @@ export { edgeDashboard } from "./edge-dashboard.js";
 export { logPipelineDashboard } from "./log-pipeline-dashboard.js";
 export { BACKEND, JOBS, labelNames, metricNames, type PromQuery } from "./promql.js";
 export {
+  ABSENT_WINDOW,
   ALERTING_RULES,
   type AlertingRule,
+  type AlertLabels,
+  alertingRules,
+  alertRules,
+  burnAlertName,
   RECORDING_RULES,
   type RecordingRule,
   RULE_GROUPS,
   type RuleGroup,
+  type RuleOptions,
   ruleExpressions,
+  ruleGroups,
   rulesYaml,
-  SLO,
+  SLO_RECORDING_RULES,
 } from "./rules.js";
+export { DEFAULT_RUNBOOK_BASE, githubRunbookBase, RUNBOOK_DIR, runbookPath, runbookUrl } from "./runbooks.js";
+export {
+  BACKEND_SLOS,
+  type BackendSlo,
+  BURN_RATE_TIERS,
+  BURN_WINDOWS,
+  type BurnRateTier,
+  type BurnWindow,
+  burnThreshold,
+  EDGE_SLO,
+  errorBudget,
+  LATENCY_THRESHOLD_SECONDS,
+  type Severity,
+  SLO_PERIOD_DAYS,
+  sloRecord,
+  windowSeconds,
+} from "./slo.js";

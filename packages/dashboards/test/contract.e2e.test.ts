@@ -1,6 +1,8 @@
 import { type LocalPlane, startLocalPlane } from "@trackgraph/local-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  alertRules,
+  BACKEND_SLOS,
   backendDashboard,
   collectorsDashboard,
   describeVerdict,
@@ -56,6 +58,35 @@ describe("contract: every Prometheus name the dashboards and rules use is one th
     const verdicts = await settled(backendExprs);
     const empty = verdicts.filter((v) => v.series === 0).map((v) => v.expr);
     expect(empty).toEqual([]);
+  });
+
+  it("keeps every absence alert quiet on a healthy plane: each collector's and the backend's series are there", async () => {
+    const absences = alertRules().filter((r) => r.expr.startsWith("absent_over_time("));
+    expect(absences.map((r) => r.alert).sort()).toEqual([
+      "BackendMetricsAbsent",
+      "TelemetryProxyAbsent",
+      "TelemetryScraperAbsent",
+    ]);
+    const verdicts = await settled(absences.map((r) => r.expr));
+    // absent_over_time returns a series only when nothing matched: every one must come back empty.
+    expect(verdicts.map((v) => [v.expr, v.series, v.missingMetrics])).toEqual(
+      absences.map((r) => [r.expr, 0, []]),
+    );
+  });
+
+  it("fires an absence alert's expression for a job that sends nothing (the check can fail)", async () => {
+    const [verdict] = await verifyQueries(plane.urls.prometheus, [
+      'absent_over_time(otelcol_process_uptime_seconds_total{job="telemetry-nobody"}[10m])',
+    ]);
+    expect(verdict?.series).toBe(1);
+  });
+
+  it('measures both SLOs from what the backend emits (the latency bucket le="1" included)', async () => {
+    const exprs = BACKEND_SLOS.map((slo) => slo.errorRatio("5m"));
+    const verdicts = await settled(exprs);
+    expect(verdicts.map((v) => [v.series, v.missingMetrics, v.missingLabels])).toEqual(
+      exprs.map(() => [1, [], []]),
+    );
   });
 
   it("breaks when a metric is renamed, and names the stored metric nearest to it", async () => {

@@ -1,132 +1,266 @@
 /**
  * promtool unit tests of every alert: made-up series under which it fires, and under which it stays
- * quiet. Written as data here and rendered to promtool's YAML by the e2e test.
+ * quiet. Written as data here and rendered to promtool's YAML by the e2e test, which adds each rule's
+ * static labels, its `runbook_url`, and any annotation that is plain text in the rule (templated ones,
+ * with values or labels, are written out here).
  */
+export interface Expected {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
 export interface AlertCase {
   alert: string;
   name: string;
   series: Array<{ series: string; values: string }>;
-  evalTime: string;
-  /** Empty: the alert must not fire. */
-  expect: Array<{ labels: Record<string, string>; annotations: Record<string, string> }>;
+  /** When to evaluate, and what must be firing then (empty: the alert must not fire). */
+  checks: Array<{ at: string; expect: Expected[] }>;
+  /**
+   * Days-long cases run with rules evaluated every 5 minutes (promtool evaluates every rule at every
+   * step; at 1 minute, four days of 3-day windows take minutes). Samples stay one a minute.
+   */
+  step?: "5m";
 }
 
+const once = (at: string, expect: Expected[]) => [{ at, expect }];
+
 const B = 'job="trackgraph-backend"';
-const requests = (status: string, perMinute: number) => ({
-  series: `http_server_request_duration_count{${B}, http_route="/graph", http_response_status_code="${status}"}`,
-  values: `0+${perMinute}x40`,
-});
-const buckets = (counts: Record<string, number>) =>
-  Object.entries(counts).map(([le, perMinute]) => ({
-    series: `http_server_request_duration_bucket{${B}, http_route="/graph", le="${le}"}`,
-    values: `0+${perMinute}x40`,
-  }));
+
+/**
+ * A counter's values in promtool's notation from `[per minute, minutes]` segments, continuous across
+ * segments: `0+r1xm1` covers minutes 0..m1, each next segment the minutes after it.
+ */
+export function counter(...segments: Array<[number, number]>): string {
+  const parts: string[] = [];
+  let value = 0;
+  segments.forEach(([rate, n], i) => {
+    if (i === 0) {
+      parts.push(`0+${rate}x${n}`);
+      value = rate * n;
+    } else {
+      parts.push(`${value + rate}+${rate}x${n - 1}`);
+      value += rate * n;
+    }
+  });
+  return parts.join(" ");
+}
 
 export const ALERT_CASES: AlertCase[] = [
-  {
-    alert: "BackendErrorRateHigh",
-    name: "5 of 105 requests a minute fail (4.8%) for 20 minutes",
-    series: [requests("200", 100), requests("503", 5)],
-    evalTime: "20m",
-    expect: [
-      {
-        labels: { severity: "page" },
-        annotations: {
-          summary: "TrackGraph backend: more than 1% of requests fail",
-          description: "4.762% of requests answered 5xx over 5 minutes, for 10 minutes.",
-        },
-      },
-    ],
-  },
-  {
-    alert: "BackendErrorRateHigh",
-    name: "1 of 200 requests a minute fails (0.5%)",
-    series: [requests("200", 199), requests("500", 1)],
-    evalTime: "20m",
-    expect: [],
-  },
-  {
-    alert: "BackendErrorRateHigh",
-    name: "no request fails at all (no 5xx series)",
-    series: [requests("200", 100)],
-    evalTime: "20m",
-    expect: [],
-  },
-  {
-    alert: "BackendErrorRateHigh",
-    name: "4.8% fail, but only for 8 minutes (the alert waits 10)",
-    series: [requests("200", 100), { series: requests("503", 5).series, values: "_x12 0+5x28" }],
-    evalTime: "20m",
-    expect: [],
-  },
-  {
-    alert: "BackendLatencyHigh",
-    name: "97% of requests take between 1 and 2.5 s",
-    series: buckets({ "0.1": 1, "0.5": 2, "1": 3, "2.5": 100, "+Inf": 100 }),
-    evalTime: "20m",
-    expect: [
-      {
-        // p99 interpolates inside the (1, 2.5] bucket: 1 + 1.5 * (99 - 3) / (100 - 3) = 2.485 s.
-        labels: { severity: "page", job: "trackgraph-backend" },
-        annotations: {
-          summary: "TrackGraph backend: p99 latency above 1 s",
-          description: "p99 latency is 2.485s over 5 minutes, for 10 minutes.",
-        },
-      },
-    ],
-  },
-  {
-    alert: "BackendLatencyHigh",
-    name: "every request under 100 ms",
-    series: buckets({ "0.1": 100, "0.5": 100, "1": 100, "2.5": 100, "+Inf": 100 }),
-    evalTime: "20m",
-    expect: [],
-  },
   {
     alert: "BackendScrapeDown",
     name: "the backend target is down for 6 minutes",
     series: [{ series: `up{${B}, instance="backend.example:443"}`, values: "0x10" }],
-    evalTime: "6m",
-    expect: [
+    checks: once("6m", [
       {
-        labels: { severity: "ticket", job: "trackgraph-backend", instance: "backend.example:443" },
+        labels: { job: "trackgraph-backend", instance: "backend.example:443" },
         annotations: {
-          summary: "The metrics scraper cannot read the backend's /metrics",
           description: "backend.example:443 has been unreachable or refused the token for 5 minutes.",
         },
       },
-    ],
+    ]),
   },
   {
     alert: "BackendScrapeDown",
     name: "the backend target is up",
     series: [{ series: `up{${B}, instance="backend.example:443"}`, values: "1x10" }],
-    evalTime: "6m",
-    expect: [],
+    checks: once("6m", []),
   },
   {
     alert: "BackendDroppingSpans",
     name: "60 spans a minute dropped for 15 minutes",
     series: [{ series: `trackgraph_otel_spans_dropped_total{${B}}`, values: "0+60x20" }],
-    evalTime: "15m",
-    expect: [
+    checks: once("15m", [
       {
-        labels: { severity: "ticket" },
-        annotations: {
-          summary: "The backend drops spans: its queue to the telemetry proxy is full",
-          description: "1 spans/s dropped for 10 minutes; check the proxy's health.",
-        },
+        labels: {},
+        annotations: { description: "1 spans/s dropped for 10 minutes; check the proxy's health." },
       },
-    ],
+    ]),
   },
   {
     alert: "BackendDroppingSpans",
     name: "no span dropped",
     series: [{ series: `trackgraph_otel_spans_dropped_total{${B}}`, values: "0x20" }],
-    evalTime: "15m",
-    expect: [],
+    checks: once("15m", []),
   },
 ];
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Absence: each collector's self-telemetry and the backend's up                                    */
+/* ------------------------------------------------------------------------------------------------ */
+
+for (const [alert, selector, job] of [
+  [
+    "TelemetryScraperAbsent",
+    'otelcol_process_uptime_seconds_total{job="telemetry-scraper"}',
+    "telemetry-scraper",
+  ],
+  ["TelemetryProxyAbsent", 'otelcol_process_uptime_seconds_total{job="telemetry-proxy"}', "telemetry-proxy"],
+  [
+    "BackendMetricsAbsent",
+    'up{job="trackgraph-backend", instance="backend.example:443"}',
+    "trackgraph-backend",
+  ],
+] as const) {
+  ALERT_CASES.push(
+    {
+      alert,
+      name: `${job}'s series stop after 10 minutes: quiet while the 10-minute window holds them, firing 5 minutes after it empties`,
+      series: [{ series: selector, values: "1x10" }],
+      checks: [
+        { at: "18m", expect: [] },
+        { at: "26m", expect: [{ labels: { job }, annotations: {} }] },
+      ],
+    },
+    {
+      alert,
+      name: `${job}'s series arrive every minute`,
+      series: [{ series: selector, values: "1x40" }],
+      checks: [
+        { at: "20m", expect: [] },
+        { at: "40m", expect: [] },
+      ],
+    },
+  );
+}
+
+/** The other collectors' series do not hide one collector's absence. */
+ALERT_CASES.push({
+  alert: "TelemetryScraperAbsent",
+  name: "the proxy reports, the scraper never did",
+  series: [{ series: 'otelcol_process_uptime_seconds_total{job="telemetry-proxy"}', values: "1x40" }],
+  checks: once("20m", [{ labels: { job: "telemetry-scraper" }, annotations: {} }]),
+});
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Error budgets: multiwindow, multi-burn-rate alerts                                               */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** History before a burn: longer than the 6-hour window, so it starts clean. */
+const HISTORY = 7 * 60;
+const FOUR_DAYS = 4 * 24 * 60;
+const RATE = 1000;
+
+/**
+ * The series of an SLO from `[bad per minute, minutes]` segments at 1000 requests a minute: for
+ * availability a 200 and a 500 counter, for latency the request count and its `le="1"` bucket.
+ */
+function sloSeries(slo: "availability" | "latency", ...segments: Array<[number, number]>) {
+  const route = `${B}, http_route="/graph"`;
+  if (slo === "availability")
+    return [
+      {
+        series: `http_server_request_duration_count{${route}, http_response_status_code="200"}`,
+        values: counter(...segments.map(([bad, n]): [number, number] => [RATE - bad, n])),
+      },
+      {
+        series: `http_server_request_duration_count{${route}, http_response_status_code="500"}`,
+        values: counter(...segments),
+      },
+    ];
+  return [
+    {
+      series: `http_server_request_duration_count{${route}}`,
+      values: counter(...segments.map(([, n]): [number, number] => [RATE, n])),
+    },
+    {
+      series: `http_server_request_duration_bucket{${route}, le="1"}`,
+      values: counter(...segments.map(([bad, n]): [number, number] => [RATE - bad, n])),
+    },
+  ];
+}
+
+const SLO_TEXT = {
+  availability: { good: "answered without a 5xx", objective: "99.5%", budget: 0.005 },
+  latency: { good: "answered within 1 s", objective: "99%", budget: 0.01 },
+} as const;
+
+/** A firing burn alert: its `slo` label, and its description with the long window's ratio. */
+function burn(slo: "availability" | "latency", speed: "Fast" | "Slow", value: string): Expected {
+  const windows =
+    speed === "Fast"
+      ? "14.4x over 1h and 5m, or 6x over 6h and 30m"
+      : "3x over 1d and 2h, or 1x over 3d and 6h";
+  return {
+    labels: { slo: `backend-${slo}` },
+    annotations: {
+      description: `${value} of requests were not ${SLO_TEXT[slo].good} over the long window (${windows}; objective ${SLO_TEXT[slo].objective} over 30 days).`,
+    },
+  };
+}
+
+for (const slo of ["availability", "latency"] as const) {
+  const Slo = slo === "availability" ? "Availability" : "Latency";
+  const fast = `Backend${Slo}BudgetBurnFast`;
+  const slow = `Backend${Slo}BudgetBurnSlow`;
+  const budget = SLO_TEXT[slo].budget;
+  ALERT_CASES.push(
+    {
+      alert: fast,
+      // 7 hours without errors, then every request bad. The 1-hour ratio (the alert's value) grows a
+      // sixtieth a minute and crosses 14.4x the budget (7.2% availability, 14.4% latency) after 5 or 9
+      // minutes; the alert waits 2 more.
+      name: "a fast burn (every request bad) pages within 15 minutes",
+      series: sloSeries(slo, [0, HISTORY], [RATE, 60]),
+      checks: [
+        { at: `${HISTORY + 3}m`, expect: [] },
+        { at: `${HISTORY + 15}m`, expect: [burn(slo, "Fast", "25%")] },
+        { at: `${HISTORY + 60}m`, expect: [burn(slo, "Fast", "100%")] },
+      ],
+    },
+    {
+      alert: fast,
+      name: "a two-minute spike of bad requests does not page",
+      series: sloSeries(slo, [0, HISTORY], [RATE, 2], [0, 120]),
+      checks: [HISTORY + 2, HISTORY + 5, HISTORY + 10, HISTORY + 30, HISTORY + 90].map((m) => ({
+        at: `${m}m`,
+        expect: [],
+      })),
+    },
+    {
+      alert: fast,
+      // Ten minutes of failures: the 1-hour window still holds them, the 5-minute one clears 5 minutes after.
+      name: "the page resolves after recovery",
+      series: sloSeries(slo, [0, HISTORY], [RATE, 10], [0, 120]),
+      checks: [
+        { at: `${HISTORY + 13}m`, expect: [burn(slo, "Fast", "16.67%")] },
+        { at: `${HISTORY + 20}m`, expect: [] },
+      ],
+    },
+    {
+      alert: fast,
+      name: "a steady burn at 0.9x the budget never pages",
+      series: sloSeries(slo, [0.9 * budget * RATE, FOUR_DAYS]),
+      checks: ["30m", "2h", "7h", "1d", "3d", "4d"].map((at) => ({ at, expect: [] })),
+      step: "5m",
+    },
+    {
+      alert: slow,
+      name: "a steady burn at 0.9x the budget never opens a ticket",
+      series: sloSeries(slo, [0.9 * budget * RATE, FOUR_DAYS]),
+      checks: ["30m", "2h", "7h", "1d", "3d", "4d"].map((at) => ({ at, expect: [] })),
+      step: "5m",
+    },
+    {
+      alert: slow,
+      // 1x over 3 days and 6 hours: the ratio is the same in every window, 2x the budget.
+      name: "a steady burn at 2x the budget opens a ticket",
+      series: sloSeries(slo, [2 * budget * RATE, 2 * 24 * 60]),
+      step: "5m",
+      checks: [
+        { at: "10m", expect: [] },
+        { at: "1h", expect: [burn(slo, "Slow", slo === "availability" ? "1%" : "2%")] },
+        { at: "2d", expect: [burn(slo, "Slow", slo === "availability" ? "1%" : "2%")] },
+      ],
+    },
+    {
+      alert: fast,
+      name: "a steady burn at 2x the budget does not page",
+      series: sloSeries(slo, [2 * budget * RATE, 2 * 24 * 60]),
+      checks: ["1h", "1d", "2d"].map((at) => ({ at, expect: [] })),
+      step: "5m",
+    },
+  );
+}
 
 /** The four collector alerts share a shape: each fires on its own counter, and only on it. */
 for (const [signal, Signal, job, exporter] of [
@@ -146,16 +280,15 @@ for (const [signal, Signal, job, exporter] of [
         },
         { series: `otelcol_receiver_refused_${other}_total{job="${job}", receiver="otlp"}`, values: "0x20" },
       ],
-      evalTime: "12m",
-      expect: [
+      checks: once("12m", [
         {
-          labels: { severity: "ticket", job },
+          labels: { job },
           annotations: {
             summary: `${job} refuses ${items} (memory limiter or a full queue)`,
             description: `2 ${items}/s refused for 5 minutes.`,
           },
         },
-      ],
+      ]),
     },
     {
       alert: `CollectorRefusing${Signal}`,
@@ -163,8 +296,7 @@ for (const [signal, Signal, job, exporter] of [
       series: [
         { series: `otelcol_receiver_refused_${signal}_total{job="${job}", receiver="otlp"}`, values: "0x20" },
       ],
-      evalTime: "12m",
-      expect: [],
+      checks: once("12m", []),
     },
     {
       alert: `CollectorExportFailing${Signal}`,
@@ -175,16 +307,15 @@ for (const [signal, Signal, job, exporter] of [
           values: "0+60x20",
         },
       ],
-      evalTime: "15m",
-      expect: [
+      checks: once("15m", [
         {
-          labels: { severity: "ticket", job, exporter },
+          labels: { job, exporter },
           annotations: {
             summary: `${job} cannot deliver ${items} through ${exporter}`,
             description: `1 ${items}/s failed to send for 10 minutes (X-Ray or AMP refuses them).`,
           },
         },
-      ],
+      ]),
     },
     {
       alert: `CollectorExportFailing${Signal}`,
@@ -195,8 +326,7 @@ for (const [signal, Signal, job, exporter] of [
           values: "0x20",
         },
       ],
-      evalTime: "15m",
-      expect: [],
+      checks: once("15m", []),
     },
   );
 }
