@@ -1,4 +1,30 @@
+export {
+  type AlarmQuery,
+  type AlarmRule,
+  type AlarmSpec,
+  type AlarmTargets,
+  AMP_DEFAULT_QUOTAS,
+  type AmpQuotas,
+  alarmDescription,
+  type BackendTarget,
+  type Comparison,
+  type CompositeAlarmSpec,
+  cloudWatchAlarms,
+  EDGE_BURN_FAST,
+  EDGE_BURN_SLOW,
+  type EdgeBurnOptions,
+  edgeBudgetBurnAlarms,
+  edgeBurnWindowId,
+  LOG_DELIVERY_LAG_SECONDS,
+  type MetricAlarmSpec,
+  type MetricStat,
+  type MissingData,
+  notifyingAlarms,
+  renderRule,
+  ruleAlarms,
+} from "./alarms.js";
 export { type AlertmanagerOptions, alertmanagerDefinition } from "./alertmanager.js";
+export { DOCUMENTED_AWS_METRICS, type DocumentedMetric, documentedMetric } from "./aws-metrics.js";
 export { backendDashboard, xrayTracesUrl } from "./backend-dashboard.js";
 export { allDashboards, cloudWatchQueries, type PanelQuery, prometheusQueries } from "./catalog.js";
 export {
