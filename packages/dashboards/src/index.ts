@@ -23,7 +23,13 @@ export {
   renderRule,
   ruleAlarms,
 } from "./alarms.js";
-export { type AlertmanagerOptions, alertmanagerDefinition } from "./alertmanager.js";
+export {
+  type AlertmanagerOptions,
+  alertmanagerConfig,
+  alertmanagerDefinition,
+  type InhibitRule,
+  inhibitRules,
+} from "./alertmanager.js";
 export { DOCUMENTED_AWS_METRICS, type DocumentedMetric, documentedMetric } from "./aws-metrics.js";
 export { backendDashboard, xrayTracesUrl } from "./backend-dashboard.js";
 export { allDashboards, cloudWatchQueries, type PanelQuery, prometheusQueries } from "./catalog.js";
@@ -39,6 +45,15 @@ export { type DashboardContext, EXAMPLE_CONTEXT } from "./context.js";
 export { describeVerdict, type QueryVerdict, resolveGrafanaVariables, verifyQueries } from "./contract.js";
 export { DATASOURCES } from "./datasources.js";
 export { edgeDashboard } from "./edge-dashboard.js";
+export {
+  GRAFANA_AMP_ALERT,
+  GRAFANA_CLOUDWATCH_ALERT,
+  type GrafanaAlertOptions,
+  type GrafanaRule,
+  type GrafanaRuleGroupArgs,
+  grafanaAlertNames,
+  grafanaDatasourceAlerts,
+} from "./grafana-alerts.js";
 export { logPipelineDashboard } from "./log-pipeline-dashboard.js";
 export { BACKEND, JOBS, labelNames, metricNames, type PromQuery } from "./promql.js";
 export {

@@ -311,6 +311,18 @@ const observabilitySchema = z
         email: z.email("an e-mail address").optional(),
         /** The edge alarm fires when this share of requests answers 5xx over 15 minutes. */
         edge5xxRatio: z.number().gt(0).lt(1).default(0.05),
+        /**
+         * Minutes without a processed CloudFront log object before the log pipeline's heartbeat alarm
+         * fires (missing data is breaching). None by default: a stack without steady traffic (dev) gets
+         * no logs, and would alarm. Whole 5-minute periods, at most a day (CloudWatch's limit).
+         */
+        logHeartbeatMinutes: z
+          .number()
+          .int()
+          .min(15)
+          .max(1440)
+          .refine((m) => m % 5 === 0, "whole 5-minute periods: a multiple of 5")
+          .optional(),
       })
       .strict()
       .default({ edge5xxRatio: 0.05 }),
