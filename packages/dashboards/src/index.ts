@@ -34,6 +34,19 @@ export { DOCUMENTED_AWS_METRICS, type DocumentedMetric, documentedMetric } from 
 export { backendDashboard, xrayTracesUrl } from "./backend-dashboard.js";
 export { allDashboards, cloudWatchQueries, type PanelQuery, prometheusQueries } from "./catalog.js";
 export {
+  type AlertSource,
+  CATALOGUE_BEGIN,
+  CATALOGUE_END,
+  COMPONENTS,
+  type Component,
+  catalogueAlerts,
+  catalogueMarkdown,
+  FAILURE_MODES,
+  type FailureMode,
+  markdownTable,
+  withCatalogue,
+} from "./catalogue.js";
+export {
   AWS_METRICS,
   EDGE_DIMENSION,
   EDGE_METRICS,
