@@ -109,4 +109,14 @@ describe("the dashboards stack", () => {
     const workspace = resources(upstream, "aws_grafana_workspace")[0] as Block;
     expect(workspace.notification_destinations).toEqual(["SNS"]);
   });
+
+  it("provisions the Grafana rules on its data sources, in the folder, after the data sources", () => {
+    const groups = resources(json, "grafana_rule_group");
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({
+      name: "trackgraph-datasources",
+      folder_uid: expect.stringContaining("grafana_folder."),
+    });
+    expect(((groups[0]?.depends_on ?? []) as string[]).length).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -145,6 +145,7 @@ describe("log pipeline", () => {
 
   it("exposes what other services need as outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
+      "alerts_page_topic_arn",
       "alerts_topic_arn",
       "amp_query_url",
       "amp_remote_write_url",

@@ -35,10 +35,13 @@ async function synthIn(checkout: string, outdir: string, log: (line: string) => 
     TRACKGRAPH_STACK: "",
   };
   log(`building the infra app in ${checkout}`);
-  // The image contexts too: synth tags each image by the digest of its context.
+  // The image contexts too, where the ref has them: synth tags each image by the digest of its context.
+  const tasks = readFileSync(join(checkout, "turbo.json"), "utf8").includes('"container"')
+    ? ["build", "container"]
+    : ["build"];
   await run(
     "pnpm",
-    ["turbo", "run", "build", "container", "--filter=@trackgraph/infra...", "--output-logs=errors-only"],
+    ["turbo", "run", ...tasks, "--filter=@trackgraph/infra...", "--output-logs=errors-only"],
     {
       cwd: checkout,
       env,

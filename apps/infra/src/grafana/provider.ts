@@ -1,3 +1,4 @@
+import type { GrafanaRuleGroupArgs } from "@trackgraph/dashboards";
 import { type ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 
@@ -86,6 +87,8 @@ export interface NotificationPolicyAttributes {
 }
 
 interface GrafanaTypes {
+  /** `grafana_rule_group`: Grafana-managed alert rules, typed where they are built (@trackgraph/dashboards). */
+  grafana_rule_group: GrafanaRuleGroupArgs;
   grafana_folder: FolderAttributes;
   grafana_data_source: DataSourceAttributes;
   grafana_dashboard: DashboardAttributes;

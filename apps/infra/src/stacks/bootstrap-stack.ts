@@ -10,6 +10,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
+import { checkovSkips } from "../constructs/checkov.js";
 import { EncryptionKey } from "../constructs/encryption-key.js";
 import { type PolicyStatement, policyDocument } from "../constructs/policy-statements.js";
 import { SecureBucket } from "../constructs/secure-bucket.js";
@@ -107,10 +108,21 @@ export class BootstrapStack extends TerraformStack {
       ]);
 
     const iamArn = (path: string) => `arn:${key.partition}:iam::${key.accountId}:${path}`;
+    const boundaryDocument = policyDocument(this, "workload-boundary-policy", workloadBoundary());
+    const ceiling =
+      "a permissions boundary grants nothing by itself: it caps what a role's own policies grant, and its NotAction on IAM, Organizations and Account is what keeps every project role from escalating (test/privilege.test.ts evaluates it)";
+    checkovSkips(boundaryDocument, [
+      `CKV_AWS_107: ${ceiling}.`,
+      `CKV_AWS_108: ${ceiling}.`,
+      `CKV_AWS_109: ${ceiling}.`,
+      `CKV_AWS_110: ${ceiling}; the only IAM action it admits is CreateServiceLinkedRole for three named services.`,
+      `CKV_AWS_111: ${ceiling}.`,
+      `CKV_AWS_356: ${ceiling}; "*" is every resource a role's own policy may name, each of which names its own.`,
+    ]);
     const boundary = new IamPolicy(this, "workload-boundary", {
       name: boundaryPolicyName(config.project),
       description: "The most any role of this project may do: nothing in IAM, Organizations or Account",
-      policy: policyDocument(this, "workload-boundary-policy", workloadBoundary()).json,
+      policy: boundaryDocument.json,
     });
 
     // Plan: pull requests and the deploy branch. Reads, never writes: plans run with -lock=false, so not

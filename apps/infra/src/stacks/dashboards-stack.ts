@@ -1,4 +1,4 @@
-import { allDashboards, DATASOURCES } from "@trackgraph/dashboards";
+import { allDashboards, DATASOURCES, grafanaDatasourceAlerts } from "@trackgraph/dashboards";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
@@ -136,6 +136,20 @@ export class DashboardsStack extends TerraformStack {
       "grafana_notification_policy",
       { contact_point: contactPoint.getStringAttribute("name"), group_by: ["alertname", "grafana_folder"] },
       provider,
+    );
+    // Alerts on the data sources themselves: a dashboard that cannot query says nothing on its own.
+    new GrafanaResource(
+      this,
+      "datasource-alerts",
+      "grafana_rule_group",
+      grafanaDatasourceAlerts({
+        folderUid: folder.getStringAttribute("uid"),
+        region,
+        logParserFunction: observability.logPipeline.function.functionName,
+        runbookBaseUrl: observability.alerting.runbookBaseUrl,
+      }),
+      provider,
+      dataSources,
     );
   }
 }

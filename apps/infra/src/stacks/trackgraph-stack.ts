@@ -150,6 +150,7 @@ export class TrackgraphStack extends TerraformStack {
       plane: this.telemetry,
       logPipeline: this.logPipeline,
       distributionId: this.edge.distribution.id,
+      usEast1,
     });
 
     const siteHost = config.domain?.name ?? this.edge.distribution.domainName;
@@ -172,6 +173,7 @@ export class TrackgraphStack extends TerraformStack {
     new TerraformOutput(this, "amp_query_url", { value: this.telemetry.queryUrl });
     new TerraformOutput(this, "grafana_url", { value: `https://${this.telemetry.grafana.endpoint}` });
     new TerraformOutput(this, "alerts_topic_arn", { value: this.alerting.topic.arn });
+    new TerraformOutput(this, "alerts_page_topic_arn", { value: this.alerting.topics.page.arn });
     // What the deploy mints the dashboards stack's short-lived Grafana token for.
     new TerraformOutput(this, "grafana_workspace_id", { value: this.grafanaAccess.workspaceId });
     new TerraformOutput(this, "grafana_service_account_id", { value: this.grafanaAccess.serviceAccountId });
