@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -129,5 +129,41 @@ describe("pnpm dashboards:export", () => {
     expect(edge).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(edge.schemaVersion).toBeGreaterThanOrEqual(39);
     expect(JSON.stringify(edge.templating)).toContain('"query":"E2ABCDEF"');
+  });
+
+  const exportTo = (out: string) =>
+    promisify(execFile)(
+      process.execPath,
+      [join(import.meta.dirname, "../dist/export-cli.js"), "--out", out],
+      {
+        env: { ...process.env, INIT_CWD: "" },
+        timeout: 10_000,
+      },
+    ).then(
+      () => ({ code: 0, stderr: "" }),
+      (e: { code: number; stderr: string; killed?: boolean }) => ({
+        code: e.killed ? -1 : e.code,
+        stderr: e.stderr,
+      }),
+    );
+
+  it("refuses an --out it cannot create with one line and exit 2, at once (it used to hang on /proc/x)", async () => {
+    expect(await exportTo("/proc/x")).toEqual({
+      code: 2,
+      stderr: "dashboards:export: --out /proc/x: cannot write in /proc (ENOENT)\n",
+    });
+    const parent = join(mkdtempSync(join(tmpdir(), "dashboards-export-")), "missing");
+    const result = await exportTo(join(parent, "out"));
+    expect(result).toEqual({
+      code: 2,
+      stderr: `dashboards:export: --out ${join(parent, "out")}: ${parent} is not an existing folder\n`,
+    });
+  });
+
+  it("leaves no half-written export and no staging folder when a file is in the way", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dashboards-export-"));
+    writeFileSync(join(dir, "taken"), "a file");
+    expect((await exportTo(join(dir, "taken"))).code).toBe(2);
+    expect(readdirSync(dir)).toEqual(["taken"]);
   });
 });
