@@ -63,7 +63,9 @@ function iamJson(statements: PolicyStatementJson[]) {
       Sid: s.sid,
       Effect: s.effect,
       ...(s.not_actions === undefined ? { Action: s.actions } : { NotAction: s.not_actions }),
-      Resource: (s.resources ?? []).map(render),
+      ...(s.not_resources === undefined
+        ? { Resource: (s.resources ?? []).map(render) }
+        : { NotResource: s.not_resources.map(render) }),
       ...(s.condition === undefined
         ? {}
         : {
@@ -86,6 +88,14 @@ const deployPolicies = [
   { name: "project-roles", policy: doc("deploy-iam-policy") },
 ];
 const boundary = doc("workload-boundary-policy");
+const STATE_OBJECT = "arn:aws:s3:::trackgraph-bootstrap-tfstate-123456789012/trackgraph/prod.tfstate";
+const STATE_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0000`;
+const ACCOUNT_KEY_POLICY = {
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+  ],
+};
 
 async function decide(
   simulation: Omit<Simulation, "serviceControlPolicies" | "resourceControlPolicies">,
@@ -236,5 +246,81 @@ describe("every role an environment stack creates carries the boundary", () => {
         /^arn:\$\{data\.aws_partition\.[^}]+\}:iam::\$\{data\.aws_caller_identity\.[^}]+\}:policy\/trackgraph-workload-boundary$/,
       );
     }
+  });
+});
+
+describe("the plan role reads configuration and its state, never data", () => {
+  // ReadOnlyAccess is large; modelled by what it grants of the services that hold our data.
+  const readEverything = {
+    name: "ReadOnlyAccess (reads)",
+    policy: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: [
+            // What ReadOnlyAccess grants of the services below, data reads included (as AWS's policy does).
+            "s3:Get*",
+            "s3:List*",
+            "kms:Decrypt",
+            "kms:Describe*",
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:Describe*",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+            "sqs:ReceiveMessage",
+            "logs:GetLogEvents",
+            "logs:FilterLogEvents",
+            "ecr:BatchGetImage",
+          ],
+          Resource: "*",
+        },
+      ],
+    },
+  };
+  const asPlanRole = (action: string, resource: string) =>
+    decide({
+      request: {
+        principal: PLAN_ROLE,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: {},
+      },
+      identityPolicies: [readEverything, { name: "terraform-state", policy: doc("plan-state-policy") }],
+      // A key is usable through IAM policies only where its key policy lets the account delegate, as our
+      // keys' policies do (EncryptionKey's AccountAdministers statement).
+      ...(action.startsWith("kms:") ? { resourcePolicy: ACCOUNT_KEY_POLICY } : {}),
+    });
+
+  it("reads and decrypts the state, and reads configuration", async () => {
+    expect(await asPlanRole("s3:GetObject", STATE_OBJECT)).toBe("Allowed");
+    expect(await asPlanRole("kms:Decrypt", STATE_KEY)).toBe("Allowed");
+    expect(
+      await asPlanRole("s3:GetBucketPolicy", "arn:aws:s3:::trackgraph-prod-spotify-data-123456789012"),
+    ).toBe("Allowed");
+  });
+
+  it("reads no object, secret, item, message, log event or image, and writes no lock", async () => {
+    const refused: Array<[string, string]> = [
+      ["s3:GetObject", "arn:aws:s3:::trackgraph-prod-spotify-data-123456789012/history.json"],
+      ["s3:GetObject", "arn:aws:s3:::trackgraph-prod-logs-123456789012/cloudfront/E1/2026/12/02/01/x.gz"],
+      ["kms:Decrypt", `arn:aws:kms:eu-west-1:${ACCOUNT}:key/data`],
+      [
+        "secretsmanager:GetSecretValue",
+        `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:trackgraph-prod-secrets/metrics-token-AbCdEf`,
+      ],
+      ["dynamodb:Scan", `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/trackgraph-prod-idempotency`],
+      ["sqs:ReceiveMessage", `arn:aws:sqs:eu-west-1:${ACCOUNT}:trackgraph-prod-dlq`],
+      ["logs:GetLogEvents", `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/aws/lambda/x:log-stream:y`],
+      ["ecr:BatchGetImage", `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/trackgraph/backend`],
+      ["s3:PutObject", `${STATE_OBJECT}.tflock`],
+      ["s3:DeleteObject", `${STATE_OBJECT}.tflock`],
+    ];
+    const allowed: string[] = [];
+    for (const [action, resource] of refused) {
+      if ((await asPlanRole(action, resource)) === "Allowed") allowed.push(`${action} on ${resource}`);
+    }
+    expect(allowed).toEqual([]);
   });
 });

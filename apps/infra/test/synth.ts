@@ -52,6 +52,7 @@ export interface PolicyStatementJson {
   actions: string[];
   not_actions?: string[];
   resources?: string[];
+  not_resources?: string[];
   principals?: Array<{ type: string; identifiers: string[] }>;
   condition?: Array<{ test: string; variable: string; values: string[] }>;
 }

@@ -18,6 +18,8 @@ export interface PolicyStatement {
   notActions?: string[];
   /** Absent only in trust policies, which name no resource. */
   resources?: string[];
+  /** Instead of `resources`: every resource but these (deny statements that spare one resource). */
+  notResources?: string[];
   conditions?: PolicyCondition[];
 }
 
@@ -29,6 +31,7 @@ function toTerraform(statement: PolicyStatement): Record<string, unknown> {
       ? { actions: statement.actions }
       : { not_actions: statement.notActions }),
     ...(statement.resources === undefined ? {} : { resources: statement.resources }),
+    ...(statement.notResources === undefined ? {} : { not_resources: statement.notResources }),
     ...(statement.principals === undefined ? {} : { principals: statement.principals }),
     ...(statement.conditions === undefined ? {} : { condition: statement.conditions }),
   };
@@ -67,7 +70,11 @@ export function policyDocument(
   statements: PolicyStatement[],
 ): DataAwsIamPolicyDocument {
   for (const s of statements) {
-    if (s.resources === undefined && !s.actions.every((a) => a.startsWith("sts:"))) {
+    if (
+      s.resources === undefined &&
+      s.notResources === undefined &&
+      !s.actions.every((a) => a.startsWith("sts:"))
+    ) {
       throw new Error(`statement "${s.sid}" names no resource; only trust policies (sts:*) may omit them`);
     }
   }

@@ -152,6 +152,20 @@ export class BootstrapStack extends TerraformStack {
           actions: ["kms:Decrypt"],
           resources: [key.key.arn],
         },
+        {
+          // ReadOnlyAccess also reads data, which a plan never needs (refresh reads configuration): a
+          // pull request's job must not read the logs, the Spotify data or any secret. State is spared.
+          sid: "NoObjectsOrDecryptButState",
+          effect: "Deny",
+          actions: ["s3:GetObject", "s3:GetObjectVersion", "kms:Decrypt"],
+          notResources: [state.objectsArn(), key.key.arn],
+        },
+        {
+          sid: "NoDataReads",
+          effect: "Deny",
+          actions: PLAN_NEVER_READS,
+          resources: ["*"],
+        },
       ]).json,
     });
 
@@ -261,6 +275,26 @@ function imageRepository(
   });
   return repository;
 }
+
+/** Data-plane reads in ReadOnlyAccess that no Terraform refresh of our resource types makes. */
+export const PLAN_NEVER_READS = [
+  "secretsmanager:GetSecretValue",
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "sqs:ReceiveMessage",
+  "logs:GetLogEvents",
+  "logs:FilterLogEvents",
+  "logs:StartQuery",
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+  "ssm:GetParameter",
+  "ssm:GetParameters",
+  "ssm:GetParametersByPath",
+  "aps:QueryMetrics",
+  "xray:BatchGetTraces",
+];
 
 /** The services the project's roles are handed to (App Runner, ECS tasks and Express, Lambda, Grafana). */
 export const PASSED_TO_SERVICES = [
