@@ -160,7 +160,7 @@ describe("contract: every metric an alarm reads is one our code emits or one AWS
   it("reads TrackGraph/CloudFront metrics from the log parser's documented list, by its one dimension", () => {
     const ours = read.filter((m) => m.namespace === NAMESPACE);
     expect(new Set(ours.map((m) => m.name))).toEqual(
-      new Set(["Requests", "Requests5xx", "LogObjectsProcessed"]),
+      new Set(["Requests", "Requests5xx", "LogObjectsProcessed", "BatchesResent", "DroppedOutOfWindow"]),
     );
     for (const m of ours) {
       expect(Object.keys(METRICS), m.alarm).toContain(m.name);

@@ -310,6 +310,39 @@ function logPipelineAlarms(t: AlarmTargets): AlarmSpec[] {
       queries: single(metric("duration", "AWS/Lambda", "Duration", fn, "Maximum", 300)),
     }),
     alarm({
+      id: "log-parser-batches-resent",
+      severity: "ticket",
+      summary:
+        "A retry of the log parser sent PutMetricData batches again that CloudWatch may already hold: those minutes may count twice (the at-least-once window, at most one batch per ended attempt).",
+      comparison: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      missingDataReason: "Published only when a batch is sent again; its absence means no resend.",
+      queries: single(
+        metric("resent", EDGE_NAMESPACE, "BatchesResent", { [EDGE_DIMENSION]: t.distributionId }, "Sum", 300),
+      ),
+    }),
+    alarm({
+      id: "log-parser-dropped-out-of-window",
+      severity: "ticket",
+      summary:
+        "The log parser dropped requests in minutes CloudWatch no longer (or not yet) accepts: a backfill older than two weeks, or a clock far ahead. Those minutes are missing from the edge metrics.",
+      comparison: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      missingDataReason: "Published only when minutes are dropped; its absence means none were.",
+      queries: single(
+        metric(
+          "dropped",
+          EDGE_NAMESPACE,
+          "DroppedOutOfWindow",
+          { [EDGE_DIMENSION]: t.distributionId },
+          "Sum",
+          300,
+        ),
+      ),
+    }),
+    alarm({
       id: "log-parser-dead-letters",
       severity: "ticket",
       summary: "Log objects the parser gave up on wait in its dead-letter queue: their metrics are missing.",

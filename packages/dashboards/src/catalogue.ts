@@ -126,6 +126,24 @@ export const FAILURE_MODES: readonly FailureMode[] = [
     only: "with `logPipeline.reservedConcurrency`",
   },
   {
+    component: "log-parser Lambda",
+    failure:
+      "A retry resends batches CloudWatch may already hold (no idempotency token): minutes may count twice",
+    signal: "`TrackGraph/CloudFront` `BatchesResent` above 0",
+    alert: "log-parser-batches-resent",
+    source: "cloudwatch",
+    severity: "ticket",
+  },
+  {
+    component: "log-parser Lambda",
+    failure:
+      "Log minutes older than two weeks (a backfill) or far ahead are outside CloudWatch's window and dropped",
+    signal: "`TrackGraph/CloudFront` `DroppedOutOfWindow` above 0",
+    alert: "log-parser-dropped-out-of-window",
+    source: "cloudwatch",
+    severity: "ticket",
+  },
+  {
     component: "dead-letter queue",
     failure: "Log objects exhausted their retries: their metrics are missing",
     signal: "`AWS/SQS` `ApproximateNumberOfMessagesVisible` above 0",

@@ -222,6 +222,11 @@ const CASES: Record<string, { platform?: "app-runner" | "ecs-express"; firing: D
     firing: { objects: minutes([1, 60], [undefined, T + 1 - 60]) },
     quiet: { objects: Array.from({ length: T + 1 }, (_, m) => (m % 5 === 0 ? 1 : undefined)) },
   },
+  "log-parser-batches-resent": { firing: { resent: recent(0, 1, 1) }, quiet: { resent: flat(undefined) } },
+  "log-parser-dropped-out-of-window": {
+    firing: { dropped: recent(0, 120, 1) },
+    quiet: { dropped: flat(undefined) },
+  },
   "log-parser-dead-letters": { firing: { visible: recent(0, 3, 5) }, quiet: { visible: flat(undefined) } },
   "log-parser-dead-letter-age": {
     firing: { age: flat(8 * 86_400) },
