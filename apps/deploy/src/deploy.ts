@@ -32,6 +32,12 @@ export interface DeployOptions {
   print?: (line: string) => void;
   /** Checked between steps: true after Ctrl-C. */
   interrupted?: () => boolean;
+  /**
+   * The run is on a throwaway machine (a CI runner: GITHUB_ACTIONS=true): a stack with local state would
+   * lose it when the run ends, and the next run would create everything again, so it is refused.
+   * @default process.env.GITHUB_ACTIONS === "true"
+   */
+  ephemeral?: boolean;
 }
 
 /** The deploy stopped on purpose, with a message (one line per cause) telling the person what to do. */
@@ -327,6 +333,11 @@ async function deployEnvironment(s: Session, target: { stack: string }): Promise
   const manifest = loadManifest(s.layout.abs(s.layout.manifestFile(target.stack)));
   const m = manifest;
   const region = m.region;
+  if (m.state === null && !s.dryRun && (s.options.ephemeral ?? process.env.GITHUB_ACTIONS === "true")) {
+    throw new DeployStop(
+      `${target.stack} keeps local state, which this run's machine throws away: give it state.bucket and state.kmsKeyArn (the bootstrap stack's) before deploying it from CI`,
+    );
+  }
 
   await s.preflightStep(() => ({ kind: "environment", manifest: m }), preflightPlan(m, s.tf));
 

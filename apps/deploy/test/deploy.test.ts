@@ -58,6 +58,17 @@ describe("deploy of an environment stack", () => {
     expect(h.out.at(-1)).toBe("deploy dev: done");
   });
 
+  it("refuses a stack with local state on a throwaway CI machine, before anything runs", async () => {
+    const h = harness({ ...manifest(), state: null });
+    await expect(h.run({ ephemeral: true })).rejects.toThrow(
+      /dev keeps local state, which this run's machine throws away: give it state\.bucket/,
+    );
+    expect(h.events()).toEqual([]);
+    // On a person's machine the state file stays, so the same stack deploys.
+    await h.run({ ephemeral: false });
+    expect(milestones(h.events()).at(-1)).toBe("aws DeleteWorkspaceServiceAccountToken");
+  });
+
   it("runs the exact commands: targets, build platform, tags and contexts", async () => {
     const h = harness();
     await h.run();

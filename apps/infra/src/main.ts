@@ -16,7 +16,9 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  * The cdktf CLI sets CDKTF_OUTDIR; run directly, the output goes to cdktf.out at the repository root.
  */
 function main(argv: string[]): number {
-  const { values } = parseArgs({ args: argv, options: { stack: { type: "string" } }, strict: true });
+  // `pnpm synth -- --stack x` hands the `--` on (pnpm 10); it separates pnpm's options, not ours.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  const { values } = parseArgs({ args, options: { stack: { type: "string" } }, strict: true });
   const only = values.stack ?? process.env.TRACKGRAPH_STACK;
   const outdir = process.env.CDKTF_OUTDIR ?? here("../../../cdktf.out");
   const started = performance.now();

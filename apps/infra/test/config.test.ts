@@ -124,4 +124,19 @@ describe("stack configuration", () => {
     await run();
     expect(readdirSync(join(out, "stacks")).sort()).toEqual(["one", "one-dashboards"]);
   });
+
+  it("takes --stack after pnpm's `--` (pnpm synth -- --stack dev)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "infra-config-"));
+    const out = join(dir, "out");
+    writeFileSync(join(dir, "one.json"), JSON.stringify({ trackgraph: {} }));
+    writeFileSync(join(dir, "two.json"), JSON.stringify({ trackgraph: {} }));
+    await promisify(execFile)(
+      process.execPath,
+      [join(import.meta.dirname, "..", "dist", "main.js"), "--", "--stack", "two"],
+      {
+        env: { ...process.env, TRACKGRAPH_CONFIG_DIR: dir, CDKTF_OUTDIR: out, TRACKGRAPH_STACK: "" },
+      },
+    );
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual(["two", "two-dashboards"]);
+  });
 });

@@ -176,6 +176,13 @@ describe("the deploy role cannot make itself, or anything it creates, more than 
     ).not.toBe("Allowed");
   });
 
+  it("reads the service-linked roles the deploy checks for, and no other role outside the project", async () => {
+    expect(
+      await asDeployRole("iam:GetRole", arn("role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS")),
+    ).toBe("Allowed");
+    expect(await asDeployRole("iam:GetRole", arn("role/OrganizationAccountAccessRole"))).not.toBe("Allowed");
+  });
+
   it("still does its job: deploys everything outside IAM, writes state", async () => {
     expect(await asDeployRole("ecs:CreateService", `arn:aws:ecs:us-east-1:${ACCOUNT}:service/c/s`)).toBe(
       "Allowed",

@@ -15,8 +15,8 @@ export interface StackConfig {
   config: TrackgraphConfig;
 }
 
-/** Files in the config folder that are not stacks. */
-const NOT_STACKS = new Set(["example.json", "example-bootstrap.json"]);
+/** Files in the config folder that are templates, not stacks (the deploy command reads the same rule). */
+const isTemplate = (name: string) => name.startsWith("example");
 const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 /** `<environment>-dashboards` is the dashboards stack the app adds to every environment stack. */
 export const DASHBOARDS_SUFFIX = "-dashboards";
@@ -118,7 +118,7 @@ export function loadStackConfig(file: string): StackConfig {
  */
 export function loadStackConfigs(dir: string, only?: string): StackConfig[] {
   const files = readdirSync(dir)
-    .filter((name) => name.endsWith(".json") && !NOT_STACKS.has(name))
+    .filter((name) => name.endsWith(".json") && !isTemplate(name))
     .sort();
   if (only !== undefined) {
     // `<environment>-dashboards` is synthesized with its environment stack, whose config it reads.

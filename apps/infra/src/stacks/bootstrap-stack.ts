@@ -376,6 +376,13 @@ function deployRoleIam(projectRoles: string, boundaryArn: string): PolicyStateme
       resources: [projectRoles],
     },
     {
+      // The deploy checks that ECS's and its load balancers' service-linked roles exist before it creates
+      // any (PowerUserAccess may create them, but reads no role).
+      sid: "ReadServiceLinkedRoles",
+      actions: ["iam:GetRole"],
+      resources: [projectRoles.replace(/role\/.*$/, "role/aws-service-role/*")],
+    },
+    {
       sid: "PassProjectRolesToTheirServices",
       actions: ["iam:PassRole"],
       resources: [projectRoles],
