@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { TerraformStack } from "cdktf";
 import { buildApp } from "./app.js";
-import { ConfigError, loadStackConfigs } from "./config/load.js";
+import { ConfigError, loadBootstrapConfigs, loadStackConfigs } from "./config/load.js";
 import { bootstrapFor, deployManifest } from "./stacks/deploy-manifest.js";
 import { contextTag, IMAGE_CONTEXTS, IMAGE_ROLES, type ImageRole } from "./stacks/images.js";
 import { TrackgraphStack } from "./stacks/trackgraph-stack.js";
@@ -44,8 +44,8 @@ function main(argv: string[]): number {
   app.synth();
   const names = app.node.children.filter((c) => TerraformStack.isStack(c)).map((c) => c.node.id);
   if (only === undefined || only === "") removeStaleStacks(join(outdir, "stacks"), new Set(names));
-  // Every config, not only the one synthesized: an environment's deploy needs its bootstrap stack's names.
-  const allConfigs = only === undefined || only === "" ? stacks : loadStackConfigs(configDir);
+  // The bootstrap configs too, not only the one synthesized: an environment's deploy needs their names.
+  const allConfigs = only === undefined || only === "" ? stacks : loadBootstrapConfigs(configDir);
   for (const stack of app.node.children.filter((c) => c instanceof TrackgraphStack)) {
     const config = stacks.find((s) => s.stack === stack.node.id)?.config;
     if (config === undefined) continue;

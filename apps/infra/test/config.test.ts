@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -138,5 +138,27 @@ describe("stack configuration", () => {
       },
     );
     expect(readdirSync(join(out, "stacks")).sort()).toEqual(["two", "two-dashboards"]);
+  });
+
+  it("synthesizes one stack although another stack's file is broken, and still finds the bootstrap", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "infra-config-"));
+    const out = join(dir, "out");
+    writeFileSync(join(dir, "good.json"), JSON.stringify({ trackgraph: {} }));
+    writeFileSync(join(dir, "broken.json"), JSON.stringify({ trackgraph: { region: "mars-1" } }));
+    writeFileSync(
+      join(dir, "bootstrap.json"),
+      JSON.stringify({ trackgraph: { kind: "bootstrap", github: { repository: "a/b" } } }),
+    );
+    await promisify(execFile)(
+      process.execPath,
+      [join(import.meta.dirname, "..", "dist", "main.js"), "--stack", "good"],
+      {
+        env: { ...process.env, TRACKGRAPH_CONFIG_DIR: dir, CDKTF_OUTDIR: out, TRACKGRAPH_STACK: "" },
+      },
+    );
+    const manifest = JSON.parse(readFileSync(join(out, "stacks", "good", "deploy.json"), "utf8")) as {
+      bootstrap: { stack: string } | null;
+    };
+    expect(manifest.bootstrap?.stack).toBe("bootstrap");
   });
 });

@@ -133,3 +133,22 @@ export function loadStackConfigs(dir: string, only?: string): StackConfig[] {
   }
   return files.map((name) => loadStackConfig(join(dir, name)));
 }
+
+/**
+ * The bootstrap stacks of the config folder, whatever else it holds: an environment's deploy.json names
+ * its bootstrap, and synthesizing one environment must not fail on another environment's file.
+ */
+export function loadBootstrapConfigs(dir: string): StackConfig[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".json") && !isTemplate(name))
+    .sort()
+    .filter((name) => {
+      try {
+        const raw = JSON.parse(readFileSync(join(dir, name), "utf8")) as { trackgraph?: { kind?: unknown } };
+        return raw.trackgraph?.kind === "bootstrap";
+      } catch {
+        return false; // not JSON: not a bootstrap stack this synth needs (its own synth says what is wrong)
+      }
+    })
+    .map((name) => loadStackConfig(join(dir, name)));
+}
