@@ -3,11 +3,14 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import {
-  type CloudWatchClient,
+  CloudWatchClient,
   GetMetricDataCommand,
   ListMetricsCommand,
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import type { MotoServer } from "@trackgraph/test-peers";
 import type { Context } from "aws-lambda";
 import { expect } from "vitest";
 import { NAMESPACE } from "../src/metrics.js";
@@ -168,3 +171,37 @@ export const expectSame = (got: ReadBack, want: Summary) => {
   });
   expect(got.latencySamples).toBe(want.records);
 };
+
+/**
+ * What the Lambda runs against, made in moto: a versioned logs bucket, the idempotency table, and the
+ * environment the handler reads. Its clients reach `endpoint` (moto, or a fault proxy in front of it);
+ * the returned clients, the test's own, talk to moto directly.
+ */
+export async function pipelineWorld(
+  moto: MotoServer,
+  names: { bucket: string; table: string },
+  endpoint = moto.endpoint,
+): Promise<{ s3: S3Client; cloudwatch: CloudWatchClient }> {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    IDEMPOTENCY_TABLE: names.table,
+    LOG_PREFIX: "cloudfront/",
+  });
+  const s3 = new S3Client(moto.clientConfig);
+  await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: names.bucket, VersioningConfiguration: { Status: "Enabled" } }),
+  );
+  await new DynamoDBClient(moto.clientConfig).send(
+    new CreateTableCommand({
+      TableName: names.table,
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    }),
+  );
+  return { s3, cloudwatch: new CloudWatchClient(moto.clientConfig) };
+}

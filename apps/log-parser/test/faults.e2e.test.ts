@@ -3,14 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  CreateBucketCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { type CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   awsJsonError,
   type Fault,
@@ -26,7 +20,7 @@ import { loadConfig } from "../src/config.js";
 import { createHandler, type HandlerResult } from "../src/handler.js";
 import { NAMESPACE } from "../src/metrics.js";
 import type { ObjectResult } from "../src/process-object.js";
-import { cfLogs, context, makeLog, readBack, type Summary, s3Event } from "./e2e-helpers.js";
+import { cfLogs, context, makeLog, pipelineWorld, readBack, type Summary, s3Event } from "./e2e-helpers.js";
 
 // The function under test talks to moto through a fault-injecting HTTP proxy on loopback: its own SDK
 // clients, retries, Powertools idempotency layer and progress store are all real; only the wire misbehaves.
@@ -188,29 +182,8 @@ const published = (result: unknown) => (result as HandlerResult).processed[0] as
 beforeAll(async () => {
   moto = await startMoto();
   proxy = await startFaultProxy(moto.endpoint);
-  Object.assign(process.env, {
-    // The function's clients go through the proxy; the test's own clients talk to moto directly.
-    AWS_ENDPOINT_URL: proxy.url,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "testing",
-    AWS_SECRET_ACCESS_KEY: "testing",
-    IDEMPOTENCY_TABLE: TABLE,
-    LOG_PREFIX: "cloudfront/",
-  });
-  s3 = new S3Client(moto.clientConfig);
-  cloudwatch = new CloudWatchClient(moto.clientConfig);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: "Enabled" } }),
-  );
-  await new DynamoDBClient(moto.clientConfig).send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    }),
-  );
+  // The function's clients go through the proxy; the test's own clients talk to moto directly.
+  ({ s3, cloudwatch } = await pipelineWorld(moto, { bucket: BUCKET, table: TABLE }, proxy.url));
 });
 afterEach(() => {
   proxy.rule = undefined;

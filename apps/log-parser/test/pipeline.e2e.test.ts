@@ -4,15 +4,13 @@ import { createServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
   PutBucketNotificationConfigurationCommand,
-  PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
@@ -30,6 +28,7 @@ import {
   context,
   expectSame,
   makeLog,
+  pipelineWorld,
   readBack as readBackFrom,
   s3Event as s3EventFor,
 } from "./e2e-helpers.js";
@@ -54,28 +53,7 @@ const readBack = (distributionId: string, from: Date, to: Date) =>
 
 beforeAll(async () => {
   moto = await startMoto();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "testing",
-    AWS_SECRET_ACCESS_KEY: "testing",
-    IDEMPOTENCY_TABLE: TABLE,
-    LOG_PREFIX: "cloudfront/",
-  });
-  s3 = new S3Client(moto.clientConfig);
-  cloudwatch = new CloudWatchClient(moto.clientConfig);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: "Enabled" } }),
-  );
-  await new DynamoDBClient(moto.clientConfig).send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    }),
-  );
+  ({ s3, cloudwatch } = await pipelineWorld(moto, { bucket: BUCKET, table: TABLE }));
 });
 afterAll(async () => {
   await moto?.stop();
