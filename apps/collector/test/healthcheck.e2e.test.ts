@@ -1,10 +1,11 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePort, type PeerProcess, startPeer } from "@trackgraph/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DISTRIBUTION_FILES, imageConfigYaml } from "../src/index.js";
 import { collectorBinary } from "./collector-build.js";
@@ -13,22 +14,6 @@ const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), "collector-healthcheck-"));
 let healthcheck = "";
 let collector = "";
-
-/** A free TCP port on loopback, closed again before it is returned. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createTcpServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 function listening<T extends Server | TcpServer>(server: T): Promise<number> {
   return new Promise((resolve) =>
@@ -98,8 +83,7 @@ describe("the images' /healthcheck program", () => {
   });
 
   describe("against the proxy's baked config running in our collector build", () => {
-    let child: ChildProcess | undefined;
-    let output = "";
+    let peer: PeerProcess | undefined;
     let healthPort = 0;
     let otlpPort = 0;
 
@@ -109,8 +93,10 @@ describe("the images' /healthcheck program", () => {
       otlpPort = await freePort();
       const config = join(work, "proxy.yaml");
       writeFileSync(config, imageConfigYaml("proxy"));
-      child = spawn(collector, [`--config=file:${config}`], {
-        stdio: ["ignore", "pipe", "pipe"],
+      peer = await startPeer({
+        name: "collector",
+        command: collector,
+        args: [`--config=file:${config}`],
         env: {
           PATH: process.env.PATH ?? "",
           HOME: work,
@@ -130,36 +116,18 @@ describe("the images' /healthcheck program", () => {
           HEALTH_PORT: String(healthPort),
           TELEMETRY_PORT: String(telemetry),
         },
+        ready: () =>
+          fetch(`http://127.0.0.1:${healthPort}/`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok),
       });
-      const keep = (chunk: Buffer) => {
-        output = (output + chunk.toString()).slice(-20_000);
-      };
-      child.stdout?.on("data", keep);
-      child.stderr?.on("data", keep);
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`the collector exited (${child.exitCode}):\n${output}`);
-        const ok = await fetch(`http://127.0.0.1:${healthPort}/`, { signal: AbortSignal.timeout(1_000) })
-          .then((r) => r.ok)
-          .catch(() => false);
-        if (ok) break;
-        if (Date.now() > deadline) throw new Error(`the collector was not healthy within 30 s:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
     });
 
     afterAll(async () => {
-      if (child === undefined || child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child?.once("exit", resolve));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child?.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
+      await peer?.stop();
     });
 
     it("exits 0 while the collector's health_check extension answers", async () => {
       const result = await check(String(healthPort));
-      expect(result, output).toMatchObject({ code: 0 });
+      expect(result, peer?.output()).toMatchObject({ code: 0 });
     });
 
     it("exits 1 on the collector's OTLP port, which refuses requests without the token", async () => {
