@@ -1,0 +1,8 @@
+import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
+
+export default defineConfig({
+  ...nodeBuild,
+  entry: ["src/index.ts"],
+  dts: true,
+});
