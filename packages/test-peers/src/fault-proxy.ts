@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, request, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type ServerResponse,
+} from "node:http";
 import type { Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
 
@@ -85,6 +91,35 @@ function describe(method: string, path: string, headers: IncomingHttpHeaders) {
 }
 
 /**
+ * Applies the faults that answer in place of the peer (`respond`, `reset`) or hold the request (`delay`);
+ * true when the request is answered and must not be forwarded.
+ */
+async function answeredWithoutForwarding(
+  fault: Fault,
+  record: ProxyRecord,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  switch (fault.kind) {
+    case "respond": {
+      const headers = { "content-type": "application/x-amz-json-1.0", ...fault.headers };
+      record.status = fault.status;
+      res.writeHead(fault.status, headers);
+      res.end(Buffer.from(fault.body ?? ""));
+      return true;
+    }
+    case "reset":
+      req.socket.destroy();
+      return true;
+    case "delay":
+      await new Promise((r) => setTimeout(r, fault.ms));
+      return false;
+    default:
+      return false;
+  }
+}
+
+/**
  * An HTTP proxy on loopback in front of a peer (moto), that forwards every request unless `rule` picks a
  * fault for it: an answer of its own (throttling), a dropped connection, a delay, or forwarding followed by
  * a hook and a lost answer. The clients under test keep their own SDK, retries and all; only the wire
@@ -144,22 +179,7 @@ export async function startFaultProxy(upstream: string, rule?: FaultProxy["rule"
         };
         log.push(record);
         try {
-          switch (fault.kind) {
-            case "respond": {
-              const headers = { "content-type": "application/x-amz-json-1.0", ...fault.headers };
-              record.status = fault.status;
-              reply(res, fault.status, headers, Buffer.from(fault.body ?? ""));
-              return;
-            }
-            case "reset":
-              req.socket.destroy();
-              return;
-            case "delay":
-              await new Promise((r) => setTimeout(r, fault.ms));
-              break;
-            default:
-              break;
-          }
+          if (await answeredWithoutForwarding(fault, record, req, res)) return;
           const answer = await forward(method, path, req.headers, body);
           record.upstreamStatus = answer.status;
           if (fault.kind === "forward-then") {

@@ -1,4 +1,10 @@
 export {
+  type AlertmanagerAlert,
+  AlertmanagerConfigError,
+  type AlertmanagerServer,
+  startAlertmanager,
+} from "./alertmanager.js";
+export {
   awsJsonError,
   type Fault,
   type FaultProxy,
@@ -18,9 +24,12 @@ export {
   startPeer,
 } from "./process.js";
 export {
+  type PrometheusOptions,
   type PrometheusServer,
   PromQLError,
   type PromSample,
   type PromSeries,
   startPrometheus,
 } from "./prometheus.js";
+export { seededRandom } from "./random.js";
+export { type NodeRun, type RunNodeOptions, runNode } from "./run-node.js";

@@ -9,11 +9,13 @@ export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 /**
  * The bin directory of a test peer, installed on first use by the repo's scripts/peers: the Python peers
- * (moto, checkov) in venvs under .cache/peers, Debian's prometheus package unpacked there; reused while
+ * (moto, checkov) in venvs under .cache/peers, Debian's prometheus and prometheus-alertmanager packages
+ * unpacked there; reused while
  * their pins are unchanged.
  */
-export async function peerBin(name: "moto" | "checkov" | "prometheus"): Promise<string> {
-  const script = name === "prometheus" ? ["prometheus.sh"] : ["python-peers.sh", name];
+export async function peerBin(name: "moto" | "checkov" | "prometheus" | "alertmanager"): Promise<string> {
+  const script =
+    name === "prometheus" || name === "alertmanager" ? [`${name}.sh`] : ["python-peers.sh", name];
   const [file, ...args] = script;
   const { stdout } = await run("bash", [`${repoRoot}scripts/peers/${file}`, ...args], {
     cwd: repoRoot,

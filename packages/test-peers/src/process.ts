@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** A free TCP port on loopback (closed again before it is returned, so a peer can bind it). */
@@ -28,6 +28,8 @@ export interface PeerProcess {
   readonly pid: number;
   /** The last 20 kB the process wrote to stdout and stderr. */
   output(): string;
+  /** The file that holds everything it wrote to stdout, when it was started with `outputFile`. */
+  readonly outputFile: string | undefined;
   /** Resident memory in MiB, from /proc. */
   rssMiB(): number;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
@@ -40,6 +42,12 @@ export interface PeerSpec {
   args: string[];
   env?: Record<string, string>;
   cwd?: string;
+  /**
+   * Also append everything the process writes to stdout (as it comes) to this file, synchronously: for a
+   * reader that needs every line, such as the backend's log, not the last 20 kB.
+   * @default no file
+   */
+  outputFile?: string;
   /** Resolves true once the peer serves; polled until `timeoutMs`. */
   ready: () => Promise<boolean>;
   timeoutMs?: number;
@@ -67,13 +75,20 @@ export async function startPeer(spec: PeerSpec): Promise<PeerProcess> {
   });
   running.add(child);
   let log = "";
+  const sink = spec.outputFile === undefined ? undefined : openSync(spec.outputFile, "a");
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);
   };
-  child.stdout?.on("data", keep);
+  // Only stdout goes to the file: a stderr chunk could land inside a half-written stdout line.
+  child.stdout?.on("data", (chunk: Buffer) => {
+    if (sink !== undefined) writeSync(sink, chunk);
+    keep(chunk);
+  });
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   void exited.then(() => running.delete(child));
+  // `close`, not `exit`: output can still arrive after the process has exited, until its pipes close.
+  if (sink !== undefined) child.once("close", () => closeSync(sink));
   let spawnError: Error | undefined;
   child.once("error", (error) => {
     spawnError = error;
@@ -82,6 +97,7 @@ export async function startPeer(spec: PeerSpec): Promise<PeerProcess> {
     name: spec.name,
     pid: child.pid ?? -1,
     output: () => log,
+    outputFile: spec.outputFile,
     rssMiB: () => rssMiB(child.pid ?? -1),
     async stop(graceMs = 5_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
