@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
 const esmRequireShim =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
@@ -21,13 +22,12 @@ export default defineConfig([
     clean: true,
   },
   {
+    ...nodeBuild,
+    // The Lambda's build above empties dist/lambda; this one must not empty dist/ after it.
+    clean: false,
     entry: { invoke: "src/invoke.ts", metrics: "src/metrics.ts", "object-refs": "src/object-refs.ts" },
     outDir: "dist",
     // Other workspaces (the dashboards' contract test) import the documented metric list.
     dts: { entry: { metrics: "src/metrics.ts" } },
-    format: ["esm"],
-    target: "node20",
-    platform: "node",
-    sourcemap: true,
   },
 ]);

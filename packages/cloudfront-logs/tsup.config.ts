@@ -1,11 +1,8 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  dts: { entry: "src/index.ts" },
-  sourcemap: true,
-  clean: true,
+  ...nodeBuild,
+  entry: ["src/index.ts", "src/cli.ts", "src/duckdb.ts"],
+  dts: { entry: ["src/index.ts", "src/duckdb.ts"] },
 });

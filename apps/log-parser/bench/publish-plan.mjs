@@ -2,22 +2,11 @@
 // The request count must not grow with the line count: it depends on minutes and distinct latencies.
 import { summarizeLog } from "@trackgraph/cloudfront-logs";
 import { MetricsPublisher } from "@trackgraph/metrics-publisher";
+import { seededRandom } from "@trackgraph/test-peers";
 import { metricsFromAggregate, NAMESPACE } from "../dist/metrics.js";
 
-/** mulberry32: seeded, so every run measures the same log. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hourLog(lines, seed) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const status = ["200", "200", "200", "304", "404", "503"];
   const result = ["Hit", "Hit", "Miss", "RefreshHit", "Error"];
   const parts = [

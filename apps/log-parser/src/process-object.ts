@@ -123,6 +123,137 @@ function batchContents(plan: PublishPlan, batches: number[]) {
   return { data, adds };
 }
 
+/** The object's body and LastModified, or the result for an object deleted before it was read. */
+async function openObject(
+  ref: ObjectRef,
+  id: string,
+  deps: ProcessDependencies,
+): Promise<{ body: Readable; lastModified: Date } | ObjectResult> {
+  try {
+    const object = await deps.s3.send(
+      new GetObjectCommand({
+        Bucket: ref.bucket,
+        Key: ref.key,
+        ...(ref.versionId ? { VersionId: ref.versionId } : {}),
+      }),
+    );
+    return { body: object.Body as Readable, lastModified: object.LastModified ?? new Date() };
+  } catch (error) {
+    const reason = goneReason(error);
+    if (reason === undefined) throw error;
+    // Deleted before it was read: nothing to count, and a retry would find it gone again.
+    deps.logger.warn("log object no longer exists; skipped", { object: id, reason });
+    return nothingPublished("missing", ref.key);
+  }
+}
+
+/**
+ * The object's summary: a truncated one gives what was parsed (`truncated`), an unreadable one the
+ * result to return instead.
+ */
+async function summarizeObject(
+  body: Readable,
+  ref: ObjectRef,
+  id: string,
+  distributionId: string,
+  deps: ProcessDependencies,
+): Promise<{ summary: LogSummary; truncated: boolean } | ObjectResult> {
+  const { logger } = deps;
+  try {
+    const summary = await summarizeLog(body, {
+      distributionId,
+      ...(deps.maxLineBytes === undefined ? {} : { maxLineBytes: deps.maxLineBytes }),
+    });
+    return { summary, truncated: false };
+  } catch (error) {
+    if (error instanceof TruncatedLogError) {
+      const summary = error.partial;
+      logger.error("log object is truncated or corrupt; publishing what was parsed", {
+        object: id,
+        records: summary.records,
+        malformed: summary.malformed,
+        error: error.message,
+      });
+      return { summary, truncated: true };
+    }
+    if (error instanceof UnsupportedFormatError) {
+      logger.error("log object is in a format this function does not read", {
+        object: id,
+        error: error.message,
+      });
+      return nothingPublished("unreadable", ref.key);
+    }
+    throw error;
+  }
+}
+
+/** What one attempt of `send` needs to know and records. */
+interface SendState {
+  id: string;
+  hash: string;
+  planAt: number;
+  distributionId: string;
+  plan: PublishPlan;
+  /** Batches an earlier attempt sent without recording the answer. */
+  uncertain: Set<number>;
+}
+
+/**
+ * Sends the plan's batches not yet recorded, recording each before and after, and reports every resend
+ * CloudWatch may count twice. Returns the publisher's result and the batches resent.
+ */
+async function sendPlan(
+  state: SendState,
+  done: number[],
+  deps: ProcessDependencies,
+): Promise<{ result: PublishResult; resent: number[] }> {
+  const { id, hash, planAt, plan, uncertain, distributionId } = state;
+  const { logger } = deps;
+  const started = new Set<number>();
+  const accepted = new Set<number>();
+  const resent: number[] = [];
+  const now = deps.now ?? Date.now;
+  try {
+    const result = await deps.publisher.send(plan, {
+      skipBatches: done,
+      beforeBatch: async (index) => {
+        await deps.progress.begin(id, hash, planAt, index);
+        started.add(index);
+      },
+      onBatchPublished: async (index) => {
+        accepted.add(index);
+        await deps.progress.add(id, hash, index);
+        // Sent again after an earlier attempt, or after an attempt of this one, that CloudWatch may have
+        // stored unheard: counted at once, so the signal survives a later failure of this invocation. Outside
+        // the plan (a retry's plan must equal the first attempt's) and best effort: the log line stays.
+        if (!uncertain.has(index) && !deps.ambiguous?.has(plan.batches[index])) return;
+        resent.push(index);
+        logger.warn("batch sent again; CloudWatch may count it twice", {
+          object: id,
+          batch: index,
+          ...batchContents(plan, [index]),
+        });
+        try {
+          await deps.publisher.publish([batchesResentMetric(1, new Date(now()), distributionId)]);
+        } catch (error) {
+          logger.error("could not publish BatchesResent", { object: id, error: error as Error });
+        }
+      },
+    });
+    return { result, resent };
+  } catch (error) {
+    // A batch that never went out, or that CloudWatch refused outright, leaves `sending`: the retry then
+    // knows it is not stored. One that may be stored stays, and the retry counts its resend.
+    if (error instanceof PublishError && !accepted.has(error.batchIndex)) {
+      const index = error.batchIndex;
+      const refused =
+        !started.has(index) || (definitelyRefused(error.cause) && !deps.ambiguous?.has(plan.batches[index]));
+      if (refused) await deps.progress.abandon(id, hash, index).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
 /**
  * Streams one log object from S3, aggregates it and publishes its metrics, resuming after the last batch
  * CloudWatch accepted in an earlier attempt. A truncated or corrupt object publishes what was parsed and
@@ -132,56 +263,14 @@ function batchContents(plan: PublishPlan, batches: number[]) {
 export async function processObject(ref: ObjectRef, deps: ProcessDependencies): Promise<ObjectResult> {
   const { logger } = deps;
   const id = objectId(ref);
-  let body: Readable;
-  let lastModified: Date;
-  try {
-    const object = await deps.s3.send(
-      new GetObjectCommand({
-        Bucket: ref.bucket,
-        Key: ref.key,
-        ...(ref.versionId ? { VersionId: ref.versionId } : {}),
-      }),
-    );
-    body = object.Body as Readable;
-    lastModified = object.LastModified ?? new Date();
-  } catch (error) {
-    const reason = goneReason(error);
-    if (reason !== undefined) {
-      // Deleted before it was read: nothing to count, and a retry would find it gone again.
-      logger.warn("log object no longer exists; skipped", { object: id, reason });
-      return nothingPublished("missing", ref.key);
-    }
-    throw error;
-  }
+  const opened = await openObject(ref, id, deps);
+  if ("status" in opened) return opened;
+  const { body, lastModified } = opened;
 
   const distributionId = distributionIdFromKey(ref.key) ?? "unknown";
-  let summary: LogSummary;
-  let truncated = false;
-  try {
-    summary = await summarizeLog(body, {
-      distributionId,
-      ...(deps.maxLineBytes === undefined ? {} : { maxLineBytes: deps.maxLineBytes }),
-    });
-  } catch (error) {
-    if (error instanceof TruncatedLogError) {
-      truncated = true;
-      summary = error.partial;
-      logger.error("log object is truncated or corrupt; publishing what was parsed", {
-        object: id,
-        records: summary.records,
-        malformed: summary.malformed,
-        error: error.message,
-      });
-    } else if (error instanceof UnsupportedFormatError) {
-      logger.error("log object is in a format this function does not read", {
-        object: id,
-        error: error.message,
-      });
-      return nothingPublished("unreadable", ref.key);
-    } else {
-      throw error;
-    }
-  }
+  const summarized = await summarizeObject(body, ref, id, distributionId, deps);
+  if ("status" in summarized) return summarized;
+  const { summary, truncated } = summarized;
   if (summary.malformed > 0) {
     logger.warn("malformed lines skipped", {
       object: id,
@@ -238,49 +327,11 @@ export async function processObject(ref: ObjectRef, deps: ProcessDependencies): 
       },
     );
   }
-  const started = new Set<number>();
-  const accepted = new Set<number>();
-  const resent: number[] = [];
-  const now = deps.now ?? Date.now;
-  let result: PublishResult;
-  try {
-    result = await deps.publisher.send(plan, {
-      skipBatches: done,
-      beforeBatch: async (index) => {
-        await deps.progress.begin(id, hash, planAt, index);
-        started.add(index);
-      },
-      onBatchPublished: async (index) => {
-        accepted.add(index);
-        await deps.progress.add(id, hash, index);
-        // Sent again after an earlier attempt, or after an attempt of this one, that CloudWatch may have
-        // stored unheard: counted at once, so the signal survives a later failure of this invocation. Outside
-        // the plan (a retry's plan must equal the first attempt's) and best effort: the log line stays.
-        if (!uncertain.has(index) && !deps.ambiguous?.has(plan.batches[index])) return;
-        resent.push(index);
-        logger.warn("batch sent again; CloudWatch may count it twice", {
-          object: id,
-          batch: index,
-          ...batchContents(plan, [index]),
-        });
-        try {
-          await deps.publisher.publish([batchesResentMetric(1, new Date(now()), distributionId)]);
-        } catch (error) {
-          logger.error("could not publish BatchesResent", { object: id, error: error as Error });
-        }
-      },
-    });
-  } catch (error) {
-    // A batch that never went out, or that CloudWatch refused outright, leaves `sending`: the retry then
-    // knows it is not stored. One that may be stored stays, and the retry counts its resend.
-    if (error instanceof PublishError && !accepted.has(error.batchIndex)) {
-      const index = error.batchIndex;
-      const refused =
-        !started.has(index) || (definitelyRefused(error.cause) && !deps.ambiguous?.has(plan.batches[index]));
-      if (refused) await deps.progress.abandon(id, hash, index).catch(() => undefined);
-    }
-    throw error;
-  }
+  const { result, resent } = await sendPlan(
+    { id, hash, planAt, distributionId, plan, uncertain },
+    done,
+    deps,
+  );
   const outcome: ObjectResult = {
     status: "published",
     key: ref.key,

@@ -66,6 +66,33 @@ async function logObject(distributionId: string, seed: number): Promise<LogObjec
 
 const isPut = (r: { operation: string; body: Buffer }, id: string) =>
   r.operation === "PutMetricData" && r.body.includes(`"${id}"`);
+/**
+ * Case 4a's faults: the 1st, 2nd, 3rd and 6th PutMetricData of the distribution, the 1st PutItem and
+ * GetItem, and the 1st and 4th UpdateItem are throttled; everything else reaches moto.
+ */
+function throttlingRule(distributionId: string): (r: ProxiedRequest) => Fault | undefined {
+  const counts = { cw: 0, put: 0, get: 0, update: 0 };
+  const cloudWatchFault = (): Fault | undefined => {
+    const n = ++counts.cw;
+    if (n === 1 || n === 2) return awsJsonError(400, "Throttling", "Rate exceeded");
+    if (n === 3 || n === 6) return awsJsonError(429, "TooManyRequestsException", "Too many requests");
+    return undefined;
+  };
+  return (r) => {
+    if (isPut(r, distributionId)) {
+      const fault = cloudWatchFault();
+      if (fault !== undefined) return fault;
+    }
+    if (r.operation === "PutItem" && ++counts.put === 1)
+      return awsJsonError(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
+    if (r.operation === "GetItem" && ++counts.get === 1)
+      return awsJsonError(400, "ProvisionedThroughputExceededException", "Throughput exceeded");
+    if (r.operation === "UpdateItem" && [1, 4].includes(++counts.update))
+      return awsJsonError(429, "ThrottlingException", "Too many requests");
+    return undefined;
+  };
+}
+
 /** The progress writes of one object: `begin` (ADD sending) and `record` (ADD batches). */
 const progressWrite = (r: ProxiedRequest, kind: "sending" | "batches", batch?: number) =>
   r.operation === "UpdateItem" &&
@@ -302,21 +329,7 @@ describe("fault cases against moto behind a fault-injecting proxy", () => {
 
   it("4a. throttling from CloudWatch (400 Throttling, 429) and DynamoDB (400 ThrottlingException, 429) within the SDK's retries: exactly once", async () => {
     const object = await logObject("E4FAULTTHROT", 41);
-    const counts = { cw: 0, put: 0, get: 0, update: 0 };
-    proxy.rule = (r): Fault | undefined => {
-      if (isPut(r, object.distributionId)) {
-        const n = ++counts.cw;
-        if (n === 1 || n === 2) return awsJsonError(400, "Throttling", "Rate exceeded");
-        if (n === 3 || n === 6) return awsJsonError(429, "TooManyRequestsException", "Too many requests");
-      }
-      if (r.operation === "PutItem" && ++counts.put === 1)
-        return awsJsonError(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
-      if (r.operation === "GetItem" && ++counts.get === 1)
-        return awsJsonError(400, "ProvisionedThroughputExceededException", "Throughput exceeded");
-      if (r.operation === "UpdateItem" && [1, 4].includes(++counts.update))
-        return awsJsonError(429, "ThrottlingException", "Too many requests");
-      return undefined;
-    };
+    proxy.rule = throttlingRule(object.distributionId);
     const mark = proxy.log.length;
     const result = published(await createHandler(loadConfig())(object.event, context()));
     expect(result).toMatchObject({ status: "published", batchesResent: 0 });

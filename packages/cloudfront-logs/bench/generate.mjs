@@ -3,19 +3,8 @@ import { createWriteStream, existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { seededRandom } from "@trackgraph/test-peers";
 import { LEGACY_FIELDS } from "../dist/index.js";
-
-/** mulberry32: a tiny seeded PRNG, so the same seed always writes the same file. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AGENTS = [
   "Mozilla/5.0%20(Windows%20NT%2010.0;%20Win64;%20x64)%20AppleWebKit/537.36%20(KHTML,%20like%20Gecko)%20Chrome/130.0.0.0%20Safari/537.36",
@@ -36,7 +25,7 @@ const RESULTS = ["Hit", "Hit", "Hit", "RefreshHit", "Miss", "Miss", "Error", "Re
 const STATUS = ["200", "200", "200", "200", "304", "206", "404", "403", "500", "503", "000"];
 
 export function* logLines(lines, seed) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
   yield `#Version: 1.0\n#Fields: ${LEGACY_FIELDS.join(" ")}\n`;
   for (let i = 0; i < lines; i++) {

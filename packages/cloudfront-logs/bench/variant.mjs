@@ -1,9 +1,13 @@
 // Runs one contender over the file and prints one JSON line; run in its own process so RSS is its own.
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { createGunzip } from "node:zlib";
 import CloudFrontParser from "cloudfront-log-parser";
-import { summarizeLog } from "../dist/index.js";
+
+// BENCH_PARSER: another build of this package (an older commit's bundle) to compare on the same machine.
+const parser = process.env.BENCH_PARSER;
+const { summarizeLog } = await import(parser === undefined ? "../dist/index.js" : pathToFileURL(parser).href);
 
 const [name, file] = process.argv.slice(2);
 const CHUNK = 1 << 20;
@@ -15,11 +19,11 @@ async function gunzipDefaults() {
   return { bytes, lines: 0 };
 }
 
-/** Node's gunzip with the buffer sizes summarize itself uses: the strictest floor. */
+/** Node's best gunzip: 1 MiB reads and 1 MiB inflate chunks (the sizes summarize uses), the strictest floor. */
 async function gunzipTuned() {
   let bytes = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: CHUNK }).pipe(
-    createGunzip({ chunkSize: 256 * 1024 }),
+    createGunzip({ chunkSize: Number(process.env.INFLATE_KIB ?? 1024) * 1024 }),
   )) {
     bytes += chunk.length;
   }
@@ -71,8 +75,12 @@ const contenders = {
 const run = contenders[name];
 if (run === undefined) throw new Error(`unknown contender ${name}`);
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 const result = await run();
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+// user + system of every thread of the process: zlib's thread pool included.
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(
-  `${JSON.stringify({ name, seconds, ...result, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`,
+  `${JSON.stringify({ name, seconds, cpuSeconds, ...result, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`,
 );

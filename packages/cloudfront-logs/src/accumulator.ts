@@ -1,22 +1,8 @@
 import { LogAggregate, type MinuteBucket } from "./aggregate.js";
+import type { MalformedLine, Rejection } from "./malformed.js";
 import { RESULT_ERROR, RESULT_HIT, RESULT_MISS } from "./values.js";
 
-/**
- * Why a line is malformed, as a code to count or match on (the `reason` text says more):
- * - `line-too-long`: longer than `maxLineBytes`; its bytes were dropped unread.
- * - `cut-off`: the last line of a truncated gzip stream.
- * - `field-count`: more or fewer fields than the `#Fields` header (or no header) names.
- * - `invalid-value`: a date, time, timestamp, status, byte count or duration that cannot be read.
- * - `invalid-json`: a JSON-format line that is not a JSON object.
- */
-export type MalformedCode = "line-too-long" | "cut-off" | "field-count" | "invalid-value" | "invalid-json";
-
-/** A line that was counted as malformed and skipped, with the reason. */
-export interface MalformedLine {
-  lineNumber: number;
-  code: MalformedCode;
-  reason: string;
-}
+export type { MalformedCode, MalformedLine } from "./malformed.js";
 
 /** The parsed values of one valid line, as the aggregate needs them. NaN means the field was absent. */
 export interface LineValues {
@@ -43,9 +29,9 @@ export class Accumulator {
     private readonly onMalformed?: (line: MalformedLine) => void,
   ) {}
 
-  reject(lineNumber: number, code: MalformedCode, reason: string): void {
+  reject(lineNumber: number, rejection: Rejection): void {
     this.malformed++;
-    const line = { lineNumber, code, reason };
+    const line: MalformedLine = { lineNumber, code: rejection.code, reason: rejection.reason };
     if (this.malformedLines.length < this.maxMalformedDetails) this.malformedLines.push(line);
     this.onMalformed?.(line);
   }

@@ -1,47 +1,21 @@
 #!/usr/bin/env node
 import { createReadStream } from "node:fs";
-import { access, constants, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
+import { parseOrUsage, QUERY_USAGE, SUMMARIZE_USAGE, USAGE, UsageError, wholeNumber } from "./cli-args.js";
+import { assertReadableFile, CliError, EXIT_UNREADABLE, nothingParsedError } from "./cli-error.js";
 import { type CliSummary, toCliSummary } from "./cli-summary.js";
 import { distributionIdFromKey } from "./distribution-id.js";
 import { CloudFrontLogError } from "./errors.js";
 import { summarizeLog } from "./parse.js";
 import type { LogSummary } from "./summary.js";
 
-const USAGE = "usage: cf-logs summarize [--json] [--distribution-id ID] [--max-line-bytes N] FILE...";
-
-/** Exit code 1: bad usage, or a file could not be read (missing, unreadable, truncated or corrupt gzip). */
-const EXIT_UNREADABLE = 1;
-/** Exit code 2: a file was read but no line of it parsed (every data line malformed, or none at all). */
-const EXIT_NOTHING_PARSED = 2;
-
-/** An error whose message is the whole story: printed as one line, with its exit code. */
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = EXIT_UNREADABLE,
-  ) {
-    super(message);
-  }
-}
-
 async function summarizeFile(
   path: string,
   distributionId: string | undefined,
   maxLineBytes: number | undefined,
 ): Promise<LogSummary> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
-    await access(path, constants.R_OK);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(
-      `${path}: ${code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(error)})`}`,
-    );
-  }
+  await assertReadableFile(path);
   let summary: LogSummary;
   try {
     summary = await summarizeLog(createReadStream(path, { highWaterMark: 1 << 20 }), {
@@ -52,27 +26,10 @@ async function summarizeFile(
     if (error instanceof CloudFrontLogError) throw new CliError(`${path}: ${error.message}`);
     throw new CliError(`${path}: ${(error as Error).message}`);
   }
-  if (summary.records === 0) {
-    // Totals of zero would read as a quiet hour; CloudFront writes no log for an hour without requests,
-    // so a file with nothing to count is a wrong or damaged file.
-    const first = summary.malformedLines[0];
-    throw new CliError(
-      summary.malformed === 0
-        ? `${path}: no line parsed; the file holds no data lines`
-        : `${path}: no line parsed; all ${summary.malformed} data lines are malformed` +
-            (first === undefined ? "" : ` (line ${first.lineNumber}: ${first.code}: ${first.reason})`),
-      EXIT_NOTHING_PARSED,
-    );
-  }
+  // Totals of zero would read as a quiet hour; CloudFront writes no log for an hour without requests,
+  // so a file with nothing to count is a wrong or damaged file.
+  if (summary.records === 0) throw nothingParsedError(path, summary);
   return summary;
-}
-
-function maxLineBytesOption(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
-    throw new CliError(`--max-line-bytes ${text}: expected a whole number of 1 or more`);
-  return value;
 }
 
 function table(summary: CliSummary): string {
@@ -91,30 +48,60 @@ function table(summary: CliSummary): string {
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
-  lines.push("", "minute                requests");
-  for (const [minute, count] of Object.entries(summary.perMinute)) lines.push(`${minute}  ${count}`);
+  const minutes = Object.entries(summary.perMinute);
+  const minuteWidth = Math.max("minute".length, ...minutes.map(([minute]) => minute.length));
+  lines.push("", `${"minute".padEnd(minuteWidth)}  requests`);
+  for (const [minute, count] of minutes) lines.push(`${minute.padEnd(minuteWidth)}  ${count}`);
   return lines.join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: "boolean", default: false },
-      "distribution-id": { type: "string" },
-      "max-line-bytes": { type: "string" },
-    },
-  });
+const COMMAND_USAGE: Record<string, string> = { summarize: SUMMARIZE_USAGE, query: QUERY_USAGE };
+
+/** `cf-logs summarize ...`; also any command line that does not start with `query`, to say what is wrong. */
+async function summarize(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOrUsage(
+    argv,
+    argv.includes("summarize") ? SUMMARIZE_USAGE : USAGE,
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          json: { type: "boolean", default: false },
+          "distribution-id": { type: "string" },
+          "max-line-bytes": { type: "string" },
+          help: { type: "boolean", short: "h", default: false },
+        },
+      }),
+  );
   const [command, ...files] = positionals;
-  if (command !== "summarize" || files.length === 0) throw new CliError(USAGE);
-  const maxLineBytes = maxLineBytesOption(values["max-line-bytes"]);
+  if (values.help) {
+    process.stdout.write(`${COMMAND_USAGE[command ?? ""] ?? USAGE}\n`);
+    return 0;
+  }
+  if (command === undefined) throw new UsageError("no command: expected summarize or query", USAGE);
+  // `cf-logs --json query x`: query's options are not summarize's, so the command must come first.
+  if (command === "query") throw new UsageError("query must come first, before its options", QUERY_USAGE);
+  if (command !== "summarize")
+    throw new UsageError(`unknown command ${command}: expected summarize or query`, USAGE);
+  if (files.length === 0) throw new UsageError("summarize needs at least one FILE", SUMMARIZE_USAGE);
+  const maxLineBytes = wholeNumber("--max-line-bytes", values["max-line-bytes"]);
   const summaries: LogSummary[] = [];
   for (const file of files)
     summaries.push(await summarizeFile(file, values["distribution-id"], maxLineBytes));
   const summary = toCliSummary(summaries);
   process.stdout.write(`${values.json ? JSON.stringify(summary) : table(summary)}\n`);
   return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "query") {
+    // Loaded only for `query`: DuckDB's native bindings would add to every summarize's start and memory.
+    const { runQueryCommand } = await import("./query/cli-query.js");
+    await runQueryCommand(argv.slice(1));
+    return 0;
+  }
+  return summarize(argv);
 }
 
 main(process.argv.slice(2)).then(
@@ -124,6 +111,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`cf-logs: ${message.split("\n")[0]}\n`);
+    if (error instanceof UsageError) process.stderr.write(`${error.usage}\n`);
     process.exitCode = error instanceof CliError ? error.exitCode : EXIT_UNREADABLE;
   },
 );

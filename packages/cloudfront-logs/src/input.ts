@@ -6,7 +6,7 @@ export type LogInput = Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Arra
 const GZIP_MAGIC = [0x1f, 0x8b];
 const PARQUET_MAGIC = "PAR1";
 /** Output chunk of the inflater: large chunks mean fewer hand-offs between zlib's thread and ours. */
-const INFLATE_CHUNK_BYTES = 256 * 1024;
+const INFLATE_CHUNK_BYTES = 1024 * 1024;
 
 export interface DecompressedInput {
   chunks: AsyncIterable<Buffer>;

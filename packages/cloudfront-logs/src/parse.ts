@@ -2,10 +2,11 @@ import { Accumulator, type MalformedLine } from "./accumulator.js";
 import { TruncatedLogError, UnsupportedFormatError } from "./errors.js";
 import { type DecompressedInput, isDecompressionError, type LogInput, openInput } from "./input.js";
 import { DEFAULT_MAX_LINE_BYTES, type LineSink, LineSplitter } from "./line-splitter.js";
+import { malformed } from "./malformed.js";
 import type { CloudFrontLogRecord } from "./record.js";
 import type { LogFormat, LogSummary } from "./summary.js";
 import { JsonLinesSink, TextLineSink, W3CTextSink } from "./text-sinks.js";
-import { W3CAggregator } from "./w3c-aggregator.js";
+import { W3CAggregator, type W3CLineListener } from "./w3c-aggregator.js";
 
 export interface ParseOptions {
   /** Dimension value for lines that carry no `DistributionId` field. Default: `"unknown"`. */
@@ -27,6 +28,15 @@ export interface ParseOptions {
   maxLineBytes?: number;
 }
 
+/**
+ * What the parse loop hands on besides the aggregate: nothing, a record per valid line, or (`onW3CLine`)
+ * each valid W3C line's bytes to a listener, with JSON lines still as records.
+ */
+interface ParseMode {
+  records: boolean;
+  onW3CLine?: W3CLineListener;
+}
+
 /** Picks the format from the first non-blank line and forwards every line to the matching sink. */
 class FormatDetector implements LineSink {
   format: LogFormat = "empty";
@@ -35,7 +45,7 @@ class FormatDetector implements LineSink {
   constructor(
     private readonly accumulator: Accumulator,
     private readonly options: ParseOptions,
-    private readonly keepRecords: boolean,
+    private readonly mode: ParseMode,
   ) {}
 
   line(buf: Buffer, start: number, end: number, lineNumber: number): void {
@@ -56,9 +66,10 @@ class FormatDetector implements LineSink {
   private choose(format: "json" | "w3c"): LineSink {
     this.format = format;
     const id = this.options.distributionId ?? "unknown";
-    if (format === "json") return new JsonLinesSink(this.accumulator, id, this.keepRecords);
-    if (this.keepRecords) return new W3CTextSink(this.accumulator, id, this.options.fields);
-    return new W3CAggregator(this.accumulator, id, this.options.fields);
+    const { records, onW3CLine } = this.mode;
+    if (format === "json") return new JsonLinesSink(this.accumulator, id, records || onW3CLine !== undefined);
+    if (onW3CLine === undefined && records) return new W3CTextSink(this.accumulator, id, this.options.fields);
+    return new W3CAggregator(this.accumulator, id, this.options.fields, onW3CLine);
   }
 }
 
@@ -69,18 +80,20 @@ class FormatDetector implements LineSink {
 async function* parse(
   input: LogInput,
   options: ParseOptions,
-  keepRecords: boolean,
+  mode: ParseMode,
 ): AsyncGenerator<CloudFrontLogRecord[], LogSummary> {
   const accumulator = new Accumulator(options.maxMalformedDetails ?? 100, options.onMalformed);
-  const detector = new FormatDetector(accumulator, options, keepRecords);
+  const detector = new FormatDetector(accumulator, options, mode);
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const splitter = new LineSplitter(detector, {
     maxLineBytes,
     onOverlong: (lineNumber, bytes) =>
       accumulator.reject(
         lineNumber,
-        "line-too-long",
-        `line of ${bytes} bytes is longer than maxLineBytes (${maxLineBytes}); skipped unread`,
+        malformed(
+          "line-too-long",
+          `line of ${bytes} bytes is longer than maxLineBytes (${maxLineBytes}); skipped unread`,
+        ),
       ),
   });
   let bytesRead = 0;
@@ -109,13 +122,14 @@ async function* parse(
       bytesRead += chunk.length;
       splitter.push(chunk);
       const records = detector.takeRecords();
-      if (records.length > 0) yield records;
+      // With a line listener every chunk yields, so the consumer sees progress on W3C input too.
+      if (records.length > 0 || mode.onW3CLine !== undefined) yield records;
     }
   } catch (error) {
     if (!isDecompressionError(error)) throw error;
     const cutLine = splitter.discardTail();
     if (cutLine !== undefined)
-      accumulator.reject(cutLine, "cut-off", "cut off by the end of a truncated gzip stream");
+      accumulator.reject(cutLine, malformed("cut-off", "cut off by the end of a truncated gzip stream"));
     const records = detector.takeRecords();
     if (records.length > 0) yield records;
     throw asTruncation(error, summary());
@@ -144,7 +158,7 @@ function asTruncation(error: unknown, partial: LogSummary): unknown {
  * @throws {UnsupportedFormatError} for Parquet input.
  */
 export async function summarizeLog(input: LogInput, options: ParseOptions = {}): Promise<LogSummary> {
-  const parser = parse(input, options, false);
+  const parser = parse(input, options, { records: false });
   for (let step = await parser.next(); ; step = await parser.next()) {
     if (step.done === true) return step.value;
   }
@@ -160,9 +174,22 @@ export async function* readRecords(
   input: LogInput,
   options: ParseOptions = {},
 ): AsyncGenerator<CloudFrontLogRecord, LogSummary> {
-  const parser = parse(input, options, true);
+  const parser = parse(input, options, { records: true });
   for (let step = await parser.next(); ; step = await parser.next()) {
     if (step.done === true) return step.value;
     yield* step.value;
   }
+}
+
+/**
+ * The fast path behind `cf-logs query`: valid W3C lines go to `onW3CLine` as bytes (no string or object
+ * per line), JSON lines come back as records, a batch per input chunk (an empty one for W3C input).
+ * The summary is the same as {@link summarizeLog}'s.
+ */
+export function readLogLines(
+  input: LogInput,
+  options: ParseOptions,
+  onW3CLine: W3CLineListener,
+): AsyncGenerator<CloudFrontLogRecord[], LogSummary> {
+  return parse(input, options, { records: true, onW3CLine });
 }

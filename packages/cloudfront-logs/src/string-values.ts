@@ -1,4 +1,5 @@
 import type { LineValues } from "./accumulator.js";
+import { invalid, type Rejection } from "./malformed.js";
 import {
   dayStartMs,
   decimalFromBytes,
@@ -21,66 +22,80 @@ function bytes(text: string): Buffer {
 
 const decimal = (text: string): number => decimalFromBytes(bytes(text), 0, text.length);
 
-/**
- * The aggregate's view of a line given as text (JSON lines, records). Validates exactly as the byte
- * path does, by running the same parsers, so both paths agree on what is malformed.
- */
-export function lineValuesFromText(get: FieldGetter, defaultDistributionId: string): LineValues | string {
-  let minuteMs: number;
+/** A number parsed from a field, or why the field is invalid. */
+type Parsed = number | Rejection;
+
+function minuteFromText(get: FieldGetter): Parsed {
   const date = get("date");
   const time = get("time");
-  if (date !== undefined && time !== undefined) {
-    const packed = packedDateFromBytes(bytes(date), 0, date.length);
-    const dayMs =
-      packed < 0
-        ? Number.NaN
-        : dayStartMs(Math.floor(packed / 10000), Math.floor(packed / 100) % 100, packed % 100);
-    if (Number.isNaN(dayMs)) return `impossible date "${date}"`;
-    const minuteOfDay = minuteOfDayFromBytes(bytes(time), 0, time.length);
-    if (minuteOfDay < 0) return `impossible time "${time}"`;
-    minuteMs = dayMs + minuteOfDay * MINUTE_MS;
-  } else {
-    const ms = get("timestamp(ms)");
-    const seconds = get("timestamp");
-    const raw = ms ?? seconds;
-    if (raw === undefined) return "no date and time, timestamp or timestamp(ms) field";
-    const value = decimal(raw);
-    if (Number.isNaN(value)) return `invalid ${ms !== undefined ? "timestamp(ms)" : "timestamp"} "${raw}"`;
-    const epochMs = ms !== undefined ? value : value * 1000;
-    minuteMs = Math.floor(epochMs / MINUTE_MS) * MINUTE_MS;
-  }
+  if (date === undefined || time === undefined) return minuteFromTimestamp(get);
+  const packed = packedDateFromBytes(bytes(date), 0, date.length);
+  const dayMs =
+    packed < 0
+      ? Number.NaN
+      : dayStartMs(Math.floor(packed / 10000), Math.floor(packed / 100) % 100, packed % 100);
+  if (Number.isNaN(dayMs)) return invalid.date(date);
+  const minuteOfDay = minuteOfDayFromBytes(bytes(time), 0, time.length);
+  if (minuteOfDay < 0) return invalid.time(time);
+  return dayMs + minuteOfDay * MINUTE_MS;
+}
 
-  const statusText = get("sc-status");
-  const status = statusText === undefined ? 0 : statusFromBytes(bytes(statusText), 0, statusText.length);
-  if (status < 0) return `sc-status "${statusText}" is not three digits`;
+function minuteFromTimestamp(get: FieldGetter): Parsed {
+  const ms = get("timestamp(ms)");
+  const raw = ms ?? get("timestamp");
+  if (raw === undefined) return invalid.noTime();
+  const value = decimal(raw);
+  if (Number.isNaN(value)) return invalid.timestamp(ms !== undefined ? "timestamp(ms)" : "timestamp", raw);
+  const epochMs = ms !== undefined ? value : value * 1000;
+  return Math.floor(epochMs / MINUTE_MS) * MINUTE_MS;
+}
 
-  const sentText = get("sc-bytes");
-  const bytesSent = sentText === undefined ? 0 : wholeFromBytes(bytes(sentText), 0, sentText.length);
-  if (bytesSent < 0) return `sc-bytes "${sentText}" is not a whole number`;
+function statusFromText(text: string | undefined): Parsed {
+  if (text === undefined) return 0;
+  const status = statusFromBytes(bytes(text), 0, text.length);
+  return status < 0 ? invalid.status(text) : status;
+}
 
-  const receivedText = get("cs-bytes");
-  const bytesReceived =
-    receivedText === undefined ? 0 : wholeFromBytes(bytes(receivedText), 0, receivedText.length);
-  if (bytesReceived < 0) return `cs-bytes "${receivedText}" is not a whole number`;
+function wholeFromText(name: "sc-bytes" | "cs-bytes", text: string | undefined): Parsed {
+  if (text === undefined) return 0;
+  const value = wholeFromBytes(bytes(text), 0, text.length);
+  return value < 0 ? invalid.bytes(name, text) : value;
+}
 
+/** NaN when absent: the aggregate does not count it. */
+function durationFromText(name: "time-taken" | "time-to-first-byte", text: string | undefined): Parsed {
+  if (text === undefined) return Number.NaN;
+  const value = decimal(text);
+  return Number.isNaN(value) ? invalid.duration(name) : value;
+}
+
+/**
+ * The aggregate's view of a line given as text (JSON lines, records). Validates exactly as the byte
+ * path does, by running the same parsers and the same rejections, so both paths agree on what is
+ * malformed and why.
+ */
+export function lineValuesFromText(get: FieldGetter, defaultDistributionId: string): LineValues | Rejection {
+  const parsed = [
+    minuteFromText(get),
+    statusFromText(get("sc-status")),
+    wholeFromText("sc-bytes", get("sc-bytes")),
+    wholeFromText("cs-bytes", get("cs-bytes")),
+    durationFromText("time-taken", get("time-taken")),
+    durationFromText("time-to-first-byte", get("time-to-first-byte")),
+  ];
+  const rejection = parsed.find((value): value is Rejection => typeof value !== "number");
+  if (rejection !== undefined) return rejection;
+  const [minuteMs, status, bytesSent, bytesReceived, timeTaken, timeToFirstByte] = parsed as number[];
   const resultText = get("x-edge-result-type");
-  const takenText = get("time-taken");
-  const timeTaken = takenText === undefined ? Number.NaN : decimal(takenText);
-  if (takenText !== undefined && Number.isNaN(timeTaken)) return "time-taken is not a number of seconds";
-  const ttfbText = get("time-to-first-byte");
-  const timeToFirstByte = ttfbText === undefined ? Number.NaN : decimal(ttfbText);
-  if (ttfbText !== undefined && Number.isNaN(timeToFirstByte))
-    return "time-to-first-byte is not a number of seconds";
-
   return {
     distributionId: get("DistributionId") ?? defaultDistributionId,
-    minuteMs,
-    status,
-    bytesSent,
-    bytesReceived,
+    minuteMs: minuteMs as number,
+    status: status as number,
+    bytesSent: bytesSent as number,
+    bytesReceived: bytesReceived as number,
     result: resultText === undefined ? RESULT_OTHER : resultTypeFromString(resultText),
-    timeTaken,
-    timeToFirstByte,
+    timeTaken: timeTaken as number,
+    timeToFirstByte: timeToFirstByte as number,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Accumulator } from "./accumulator.js";
 import { fieldsFromHeader, headerlessFields, isHeaderLine } from "./header.js";
 import type { LineSink } from "./line-splitter.js";
+import { invalid, malformed } from "./malformed.js";
 import { CloudFrontLogRecord } from "./record.js";
 import { jsonFieldText, lineValuesFromText } from "./string-values.js";
 
@@ -25,8 +26,8 @@ export abstract class TextLineSink implements LineSink {
       const value = values.get(name);
       return value === "-" ? undefined : value;
     }, this.defaultDistributionId);
-    if (typeof parsed === "string") {
-      this.accumulator.reject(lineNumber, "invalid-value", parsed);
+    if ("code" in parsed) {
+      this.accumulator.reject(lineNumber, parsed);
       return;
     }
     this.accumulator.accept(parsed);
@@ -66,19 +67,11 @@ export class W3CTextSink extends TextLineSink {
     const parts = buf.toString("utf8", start, end).split("\t");
     const fields = this.fields ?? headerlessFields(parts.length);
     if (fields === undefined) {
-      this.accumulator.reject(
-        lineNumber,
-        "field-count",
-        `found ${parts.length} fields before any #Fields header`,
-      );
+      this.accumulator.reject(lineNumber, invalid.fieldCount(undefined, parts.length));
       return undefined;
     }
     if (parts.length !== fields.length) {
-      this.accumulator.reject(
-        lineNumber,
-        "field-count",
-        `expected ${fields.length} fields (from #Fields), found ${parts.length}`,
-      );
+      this.accumulator.reject(lineNumber, invalid.fieldCount(fields.length, parts.length));
       return undefined;
     }
     return new Map(fields.map((name, k) => [name, parts[k] ?? "-"]));
@@ -96,11 +89,14 @@ export class JsonLinesSink extends TextLineSink {
     try {
       parsed = JSON.parse(buf.toString("utf8", start, end));
     } catch (error) {
-      this.accumulator.reject(lineNumber, "invalid-json", `invalid JSON: ${(error as Error).message}`);
+      this.accumulator.reject(
+        lineNumber,
+        malformed("invalid-json", `invalid JSON: ${(error as Error).message}`),
+      );
       return undefined;
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      this.accumulator.reject(lineNumber, "invalid-json", "a JSON line must be an object");
+      this.accumulator.reject(lineNumber, malformed("invalid-json", "a JSON line must be an object"));
       return undefined;
     }
     const values = new Map<string, string>();

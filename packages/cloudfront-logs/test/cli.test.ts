@@ -1,28 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { cfLogs } from "./run-cli.js";
 
-// The built CLI, as `pnpm -s cf-logs` runs it (turbo builds this package before its tests).
-const cli = join(import.meta.dirname, "..", "dist", "cli.js");
 const fixtures = join(import.meta.dirname, "fixtures");
 const expected = JSON.parse(readFileSync(join(fixtures, "expected.json"), "utf8")) as Record<
   string,
   Record<string, unknown>
 >;
-const run = promisify(execFile);
-
-async function cfLogs(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe("cf-logs summarize", () => {
   for (const [name, want] of Object.entries(expected)) {
@@ -32,6 +18,16 @@ describe("cf-logs summarize", () => {
       expect(JSON.parse(stdout)).toEqual(want);
     });
   }
+
+  it("prints the per-minute table with its header over its columns", async () => {
+    const { code, stdout } = await cfLogs(
+      "summarize",
+      join(fixtures, "E2QWRUHAPOMQZL.2019-12-04-21.a1b2c3d4.gz"),
+    );
+    expect(code).toBe(0);
+    const table = stdout.trimEnd().split("\n\n")[1]?.split("\n");
+    expect(table).toEqual(["minute             requests", "2019-12-04T21:02Z  2", "2019-12-04T21:03Z  3"]);
+  });
 
   it("adds several files into one object", async () => {
     const names = Object.keys(expected);
@@ -80,14 +76,6 @@ describe("cf-logs summarize", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it("explains its usage", async () => {
-    const { code, stderr } = await cfLogs("explode");
-    expect(code).toBe(1);
-    expect(stderr).toBe(
-      "cf-logs: usage: cf-logs summarize [--json] [--distribution-id ID] [--max-line-bytes N] FILE...\n",
-    );
-  });
-
   it("exits 2 with a one-line error naming the file when no line of it parsed", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cf-logs-"));
     const junk = join(dir, "E1JUNK.2026-11-25-10.junk.log");
@@ -99,7 +87,7 @@ describe("cf-logs summarize", () => {
     expect(result).toEqual({
       code: 2,
       stdout: "",
-      stderr: `cf-logs: ${junk}: no line parsed; all 2 data lines are malformed (line 3: invalid-value: impossible date "not")\n`,
+      stderr: `cf-logs: ${junk}: no line parsed; all 2 data lines are malformed (line 3: invalid-date: impossible date "not")\n`,
     });
     const empty = join(dir, "empty.log");
     writeFileSync(empty, "#Version: 1.0\n");
@@ -121,5 +109,82 @@ describe("cf-logs summarize", () => {
       code: 1,
       stderr: "cf-logs: --max-line-bytes 0: expected a whole number of 1 or more\n",
     });
+    // parseArgs reads "-5" as an option of its own; it is still this option's (bad) value.
+    expect(await cfLogs("summarize", "--max-line-bytes", "-5", file)).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "cf-logs: --max-line-bytes -5: expected a whole number of 1 or more\n",
+    });
   });
+});
+
+describe("cf-logs usage", () => {
+  const SUMMARIZE = "usage: cf-logs summarize [--json] [--distribution-id ID] [--max-line-bytes N] FILE...\n";
+  const QUERY =
+    "usage: cf-logs query --sql FILE_OR_TEXT [--json | --csv] [--param NAME=VALUE]... " +
+    "[--distribution-id ID] [--max-line-bytes N] [--memory-limit SIZE] FILE...\n";
+  const BOTH = `${SUMMARIZE}       ${QUERY.slice("usage: ".length)}`;
+
+  const errors: Array<[string, string[], string]> = [
+    [
+      "an unknown command",
+      ["frobnicate"],
+      `cf-logs: unknown command frobnicate: expected summarize or query\n${BOTH}`,
+    ],
+    ["no command", [], `cf-logs: no command: expected summarize or query\n${BOTH}`],
+    [
+      "summarize: no FILE",
+      ["summarize", "--json"],
+      `cf-logs: summarize needs at least one FILE\n${SUMMARIZE}`,
+    ],
+    [
+      "summarize: an unknown option",
+      ["summarize", "--bogus", "x.log"],
+      `cf-logs: unknown option --bogus\n${SUMMARIZE}`,
+    ],
+    [
+      "summarize: an option without its value",
+      ["summarize", "x.log", "--distribution-id"],
+      `cf-logs: --distribution-id needs a value\n${SUMMARIZE}`,
+    ],
+    [
+      "summarize: a value for a flag",
+      ["summarize", "--json=yes", "x.log"],
+      `cf-logs: --json takes no value\n${SUMMARIZE}`,
+    ],
+    [
+      "query after an option",
+      ["--json", "query", "x.log"],
+      `cf-logs: query must come first, before its options\n${QUERY}`,
+    ],
+    [
+      "summarize: an option where --max-line-bytes wants its number",
+      ["summarize", "--max-line-bytes", "--json", "x.log"],
+      `cf-logs: --max-line-bytes needs a value, not the option --json (write --max-line-bytes=--json if that is the value)\n${SUMMARIZE}`,
+    ],
+    [
+      "query: an unknown option",
+      ["query", "--bogus", "--sql", "SELECT 1", "x.log"],
+      `cf-logs: unknown option --bogus\n${QUERY}`,
+    ],
+  ];
+  for (const [what, args, stderr] of errors) {
+    it(`${what}: exit 1, one line, then the usage`, async () => {
+      expect(await cfLogs(...args)).toEqual({ code: 1, stdout: "", stderr });
+    });
+  }
+
+  const helps: Array<[string[], string]> = [
+    [["--help"], BOTH],
+    [["-h"], BOTH],
+    [["summarize", "--help"], SUMMARIZE],
+    [["summarize", "-h"], SUMMARIZE],
+    [["query", "--help"], QUERY],
+    [["query", "-h"], QUERY],
+  ];
+  for (const [args, stdout] of helps) {
+    it(`cf-logs ${args.join(" ")} prints the usage on stdout, exit 0`, async () => {
+      expect(await cfLogs(...args)).toEqual({ code: 0, stdout, stderr: "" });
+    });
+  }
 });

@@ -41,13 +41,9 @@ describe("line length cap", () => {
       const summary = await summarizeLog(chunked(Buffer.from(text), sizes));
       expect(summary.records).toBe(2);
       expect(summary.malformed).toBe(1);
-      expect(summary.malformedLines).toEqual([
-        {
-          lineNumber: 4,
-          code: "line-too-long",
-          reason: `line of ${Buffer.byteLength(long)} bytes is longer than maxLineBytes (65536); skipped unread`,
-        },
-      ]);
+      expect(summary.malformedLines.map((m) => [m.lineNumber, m.code])).toEqual([[4, "line-too-long"]]);
+      // The reason names the line's length, so an operator can see by how much it missed.
+      expect(summary.malformedLines[0]?.reason).toContain(String(Buffer.byteLength(long)));
     }
     // The cap is an option: raised, the same line is an ordinary record.
     expect((await summarizeLog([Buffer.from(text)], { maxLineBytes: 1 << 20 })).records).toBe(3);
@@ -62,12 +58,10 @@ describe("line length cap", () => {
     expect(error).toBeInstanceOf(TruncatedLogError);
     const partial = (error as TruncatedLogError).partial;
     expect(partial.records).toBe(1);
-    expect(partial.malformedLines).toEqual([
-      { lineNumber: 4, code: "cut-off", reason: "cut off by the end of a truncated gzip stream" },
-    ]);
+    expect(partial.malformedLines.map((m) => [m.lineNumber, m.code])).toEqual([[4, "cut-off"]]);
   });
 
-  it("keeps no more than maxLineBytes of a newline-free input, and reads it in linear time", () => {
+  it("keeps no more than maxLineBytes of a newline-free input, never the whole line", () => {
     // 64 MiB without a newline in 256 KiB chunks (one buffer, pushed again and again). Re-joining the
     // line for every chunk, as the splitter once did, holds all of it and copies 8 GB on the way.
     const chunk = Buffer.alloc(256 * 1024, 0x41);
@@ -75,16 +69,14 @@ describe("line length cap", () => {
     const splitter = new LineSplitter({ line: () => {} }, { onOverlong: (n, b) => overlong.push([n, b]) });
     globalThis.gc?.();
     const before = process.memoryUsage().arrayBuffers;
-    const started = performance.now();
     let peak = 0;
     for (let i = 0; i < 256; i++) {
       splitter.push(chunk);
       if (i % 16 === 15) peak = Math.max(peak, process.memoryUsage().arrayBuffers - before);
     }
     splitter.push(Buffer.from("\nnext\n"));
-    const seconds = (performance.now() - started) / 1000;
+    // What the quadratic re-join held shows in memory; a wall-clock bound would only fail on a busy machine.
     expect(peak).toBeLessThan(4 * 1024 * 1024);
-    expect(seconds).toBeLessThan(2);
     expect(overlong).toEqual([[1, 64 * 1024 * 1024]]);
   });
 
