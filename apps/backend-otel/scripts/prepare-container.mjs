@@ -2,7 +2,8 @@
 // --prod` (the backend's dist and fixtures with exactly its production dependencies, workspace packages
 // included as they are packed). Turbo runs it after the builds it depends on.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 
 rmSync("dist-container", { recursive: true, force: true });
 mkdirSync("dist-container");
@@ -17,6 +18,14 @@ execFileSync(
 // differs on every build and machine: the context must be the same bytes for the same sources, since
 // the image's tag is a digest of it (apps/infra: contextTag).
 rmSync("dist-container/app/node_modules/.modules.yaml", { force: true });
+// Nor are the command shims of packages with a `bin` (pino's): pnpm writes the machine's paths into them.
+for (const entry of readdirSync("dist-container/app/node_modules", {
+  recursive: true,
+  withFileTypes: true,
+})) {
+  if (entry.isDirectory() && basename(entry.name) === ".bin")
+    rmSync(join(entry.parentPath ?? entry.path, entry.name), { recursive: true, force: true });
+}
 cpSync("container/Dockerfile", "dist-container/Dockerfile");
 cpSync("container/.dockerignore", "dist-container/.dockerignore");
 console.log(

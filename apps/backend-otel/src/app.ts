@@ -6,6 +6,7 @@ import { buildArtistGraph } from "./graph.js";
 import type { Play } from "./history.js";
 import { summarizePlays } from "./history.js";
 import type { HistorySource } from "./history-source.js";
+import { ERROR_MESSAGE, type Log, pathOf, routeOf, setRequestRoute } from "./request-log.js";
 
 export interface AppOptions {
   source: HistorySource;
@@ -14,6 +15,10 @@ export interface AppOptions {
   metricsHandler?: (req: IncomingMessage, res: ServerResponse) => void;
   cacheSeconds: number;
   now?: () => number;
+  /** Runs before the history is read; throws to fail the request (the local plane's fault switch, fault.ts). */
+  fault?: () => void;
+  /** Where a failed request's error line goes (with its stack and, when traced, the trace ids). */
+  log?: Log;
 }
 
 class BadRequest extends Error {}
@@ -36,11 +41,11 @@ function onlyParams(query: Query, allowed: readonly string[]): void {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-  });
+  // Set one by one (not through writeHead) so the request log can read the length back.
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(text));
+  res.setHeader("cache-control", "no-store");
+  res.writeHead(status);
   res.end(text);
 }
 
@@ -50,8 +55,12 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-/** Names the route on the request's span and in the duration histogram (http.route), never the raw path. */
-function setRoute(route: string): void {
+/**
+ * Names the route on the request's span, in the duration histogram (http.route) and in the request's log
+ * line, never the raw path.
+ */
+function setRoute(req: IncomingMessage, route: string): void {
+  setRequestRoute(req, route);
   const metadata = getRPCMetadata(context.active());
   if (metadata?.type === RPCType.HTTP) metadata.route = route;
 }
@@ -61,6 +70,7 @@ export function createApp(options: AppOptions) {
   const now = options.now ?? Date.now;
   let cache: { at: number; plays: Promise<Play[]> } | undefined;
   const plays = (): Promise<Play[]> => {
+    options.fault?.();
     if (cache === undefined || now() - cache.at >= options.cacheSeconds * 1000) {
       const loading = options.source.load();
       cache = { at: now(), plays: loading };
@@ -76,21 +86,21 @@ export function createApp(options: AppOptions) {
     const url = new URL(req.url ?? "/", "http://backend");
     try {
       if (req.method !== "GET") {
-        setRoute("*");
+        setRoute(req, "*");
         return send(res, 405, { error: `${req.method} is not allowed; this API is read-only` });
       }
       switch (url.pathname) {
         case "/healthz":
-          setRoute("/healthz");
+          setRoute(req, "/healthz");
           return send(res, 200, { status: "ok" });
         case "/summary": {
-          setRoute("/summary");
+          setRoute(req, "/summary");
           onlyParams(url.searchParams, ["limit"]);
           const limit = intParam(url.searchParams, "limit", 10, 1, 100);
           return send(res, 200, summarizePlays(await plays(), limit));
         }
         case "/graph": {
-          setRoute("/graph");
+          setRoute(req, "/graph");
           onlyParams(url.searchParams, ["limit", "minWeight", "sessionGapMinutes"]);
           const graph = buildArtistGraph(await plays(), {
             limit: intParam(url.searchParams, "limit", 50, 1, 500),
@@ -100,7 +110,7 @@ export function createApp(options: AppOptions) {
           return send(res, 200, graph);
         }
         case "/metrics":
-          setRoute("/metrics");
+          setRoute(req, "/metrics");
           if (!tokenMatches(req.headers.authorization, options.metricsToken)) {
             res.setHeader("www-authenticate", 'Bearer realm="metrics"');
             return send(res, 401, { error: "a bearer token is required" });
@@ -109,11 +119,12 @@ export function createApp(options: AppOptions) {
             return send(res, 404, { error: "metrics are not enabled" });
           return options.metricsHandler(req, res);
         default:
-          setRoute("*");
+          setRoute(req, "*");
           return send(res, 404, { error: `no route ${url.pathname}` });
       }
     } catch (error) {
       if (error instanceof BadRequest) return send(res, 400, { error: error.message });
+      options.log?.error({ err: error, route: routeOf(req), path: pathOf(req) }, ERROR_MESSAGE);
       return send(res, 503, {
         error: "the listening history could not be read",
         cause: (error as Error).name,

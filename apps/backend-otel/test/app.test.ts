@@ -146,7 +146,9 @@ describe("configuration", () => {
   it("stops with the name of the missing secret", () => {
     expect(() => loadBackendConfig({ SPOTIFY_DATA_BUCKET: "b" })).toThrowError(BackendConfigError);
     expect(() => loadBackendConfig({ SPOTIFY_DATA_BUCKET: "b" })).toThrow(/^METRICS_TOKEN is not set/);
-    expect(() => loadBackendConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN is too short/);
+    expect(() => loadBackendConfig({ METRICS_TOKEN: "short" })).toThrow(
+      "METRICS_TOKEN is too short: it protects /metrics and must be at least 16 characters (the infra app sets it from Secrets Manager)",
+    );
     expect(() => loadBackendConfig({ METRICS_TOKEN: TOKEN })).toThrow(/SPOTIFY_DATA_BUCKET is not set/);
     expect(() => loadBackendConfig({ METRICS_TOKEN: TOKEN, DATA_SOURCE: "local" })).toThrow(/needs DATA_DIR/);
     expect(
@@ -155,6 +157,8 @@ describe("configuration", () => {
       port: 9000,
       metricsToken: TOKEN,
       cacheSeconds: 60,
+      logLevel: "info",
+      requestLogSampleRatio: 1,
       source: "local",
       dataDir: "/d",
     });

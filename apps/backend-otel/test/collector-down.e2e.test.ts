@@ -2,11 +2,12 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
-import { rssMiB } from "@trackgraph/test-peers";
+import { freePort, rssMiB } from "@trackgraph/test-peers";
 import autocannon from "autocannon";
 import { describe, expect, it } from "vitest";
 
 const TOKEN = "fault-metrics-token-0123456789ab";
+const QUEUE = 256;
 
 describe("the collector goes away under load", () => {
   it("does not raise the error rate, drops and counts spans, and keeps memory bounded", async () => {
@@ -25,7 +26,7 @@ describe("the collector goes away under load", () => {
       s.on("close", () => sockets.delete(s));
     });
     await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
-    const port = 18700 + Math.floor(Math.random() * 200);
+    const port = await freePort();
     const child = spawn(
       process.execPath,
       ["--import", "@trackgraph/otel-bootstrap/register", "dist/server.js"],
@@ -41,7 +42,9 @@ describe("the collector goes away under load", () => {
           OTEL_TRACES_SAMPLER_ARG: "1",
           OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
           TRACKGRAPH_OTEL_PROMETHEUS_PORT: "embedded",
-          TRACKGRAPH_OTEL_MAX_QUEUE_SIZE: "2048",
+          // A small queue fills within the first second even on a slow machine, so spans are dropped
+          // without a throughput floor, and memory after the fill is measured, not the fill itself.
+          TRACKGRAPH_OTEL_MAX_QUEUE_SIZE: String(QUEUE),
         },
         stdio: ["ignore", "pipe", "inherit"],
       },
@@ -60,21 +63,24 @@ describe("the collector goes away under load", () => {
       for (const s of sockets) s.destroy();
       const samples: number[] = [];
       const sampler = setInterval(() => samples.push(rssMiB(child.pid ?? 0)), 250);
-      const during = await autocannon({ url, connections: 10, duration: 6 });
+      const during = await autocannon({ url, connections: 10, duration: 8 });
       clearInterval(sampler);
 
-      expect(before.errors + before.non2xx).toBe(0);
-      expect(during.errors + during.non2xx).toBe(0);
-      expect(during.requests.total).toBeGreaterThan(1000);
-      // The queue holds at most 2048 spans: memory may settle higher, but must not keep growing with traffic.
+      expect(before.errors + before.non2xx, "errors before the kill").toBe(0);
+      expect(during.errors + during.non2xx, "errors after the kill").toBe(0);
+      // The queue holds at most QUEUE spans: memory may settle higher, but must not keep growing with traffic.
+      // RSS saws up and down by about 20 MB between collections, so peaks say little (a CI run saw the last
+      // second peak 18 MB above the third). A leak raises the floor instead: with an unbounded queue it rose by
+      // 20 to 33 MB over these 8 s (4 runs of 4 failed), while the bounded queue's moved by 3 MB at most.
       const growth = Math.max(...samples) - rssAtKill;
-      const lastSecond = samples.slice(-4);
-      const firstAfterFill = samples.slice(8, 12);
+      const floorAfterFill = Math.min(...samples.slice(4, 12));
+      const floorAtEnd = Math.min(...samples.slice(-8));
       console.log(
         `RSS at kill ${rssAtKill.toFixed(0)} MB, peak ${Math.max(...samples).toFixed(0)} MB during ${during.requests.total} requests`,
       );
-      expect(growth).toBeLessThan(64);
-      expect(Math.max(...lastSecond) - Math.max(...firstAfterFill)).toBeLessThan(16);
+      const trace = `RSS samples (MB, every 250 ms from the kill): ${samples.map((m) => m.toFixed(0)).join(", ")}`;
+      expect(growth, trace).toBeLessThan(64);
+      expect(floorAtEnd - floorAfterFill, trace).toBeLessThan(8);
 
       const metrics = await (
         await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
@@ -83,8 +89,8 @@ describe("the collector goes away under load", () => {
         /trackgraph_otel_spans_dropped(?:_total)?\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? Number.NaN,
       );
       const queued = Number(/trackgraph_otel_spans_queued\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? Number.NaN);
-      expect(dropped).toBeGreaterThan(0);
-      expect(queued).toBeLessThanOrEqual(2048);
+      expect(dropped, metrics).toBeGreaterThan(0);
+      expect(queued).toBeLessThanOrEqual(QUEUE);
     } finally {
       child.kill("SIGKILL");
     }

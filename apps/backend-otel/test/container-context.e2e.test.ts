@@ -2,6 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "@trackgraph/test-peers";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..");
@@ -20,7 +21,7 @@ describe("the image's build context", () => {
     expect(existsSync(join(context, "app", "src"))).toBe(false);
     expect(existsSync(join(context, "app", "node_modules", "vitest"))).toBe(false);
 
-    const port = 18900 + Math.floor(Math.random() * 90);
+    const port = await freePort();
     const server = spawn(
       process.execPath,
       ["--import", "@trackgraph/otel-bootstrap/register", "dist/server.js"],

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { type MotoServer, startMoto } from "@trackgraph/test-peers";
+import { freePort, type MotoServer, startMoto } from "@trackgraph/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 interface OtlpSpan {
@@ -23,6 +24,7 @@ let backend: ChildProcess;
 let base = "";
 const received: OtlpSpan[] = [];
 let output = "";
+const faultFile = join(mkdtempSync(join(tmpdir(), "backend-e2e-")), "fault");
 
 /** A loopback OTLP/HTTP receiver: the JSON the exporter posts to /v1/traces, kept as spans. */
 function startReceiver(): Promise<number> {
@@ -67,7 +69,7 @@ beforeAll(async () => {
     );
   }
   const otlpPort = await startReceiver();
-  const port = 18000 + Math.floor(Math.random() * 1000);
+  const port = await freePort();
   backend = spawn(process.execPath, ["--import", "@trackgraph/otel-bootstrap/register", "dist/server.js"], {
     cwd: join(import.meta.dirname, ".."),
     env: {
@@ -86,6 +88,9 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
       OTEL_TRACES_SAMPLER_ARG: "1",
       TRACKGRAPH_OTEL_PROMETHEUS_PORT: "embedded",
+      // The fault switch (local environment, emulator on loopback) makes the error request of the log test.
+      OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=local",
+      TRACKGRAPH_FAULT_FILE: faultFile,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -96,6 +101,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  rmSync(faultFile, { force: true });
   backend?.kill("SIGTERM");
   receiver?.close();
   await moto?.stop();
@@ -144,5 +150,70 @@ describe("the instrumented backend (node --import @trackgraph/otel-bootstrap/reg
     ).text();
     expect(text).toMatch(/http_server_request_duration_count\{[^}]*http_route="\/summary"[^}]*\} \d+/);
     expect(text).not.toMatch(/limit=2/);
+  });
+});
+
+/** The backend's JSON log lines so far. */
+function logLines(): Array<Record<string, unknown>> {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe("the backend's log lines", () => {
+  it("carry the trace id of the request's span, in W3C and X-Ray form, and no secret", async () => {
+    const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${"0f1e2d3c4b5a69788796a5b4"}`;
+    const traceId = root.slice(2).replace("-", "");
+    await (
+      await fetch(`${base}/graph?limit=4`, {
+        headers: {
+          "x-amzn-trace-id": `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`,
+          authorization: "Bearer header-secret-e2e",
+        },
+      })
+    ).text();
+    const span = await waitFor("the server span", () =>
+      received.find((s) => s.traceId === traceId && s.kind === 2),
+    );
+    const line = await waitFor("the request line", () =>
+      logLines().find((l) => l.msg === "request" && l.trace_id === traceId),
+    );
+    expect(line).toMatchObject({
+      xray_trace_id: root,
+      span_id: span.spanId,
+      route: "/graph",
+      path: "/graph",
+      status: 200,
+      service: "trackgraph-backend",
+    });
+    await (await fetch(`${base}/summary?token=query-secret-e2e`)).text();
+    await waitFor("the 400's line", () => logLines().find((l) => l.status === 400 && l.route === "/summary"));
+    expect(output).not.toMatch(/header-secret-e2e|query-secret-e2e/);
+  });
+
+  it("write an error line with the stack and the trace id for a failed request", async () => {
+    writeFileSync(faultFile, "");
+    try {
+      const response = await fetch(`${base}/summary?limit=2`);
+      expect(response.status).toBe(503);
+      await response.text();
+    } finally {
+      rmSync(faultFile, { force: true });
+    }
+    const error = await waitFor("the error line", () =>
+      logLines().find((l) => l.msg === "request failed" && l.route === "/summary"),
+    );
+    expect(error).toMatchObject({ level: "error", path: "/summary" });
+    expect(String((error.err as { stack?: string }).stack)).toMatch(
+      /^InjectedFault: fault switch on .*\n\s+at /,
+    );
+    const span = await waitFor("the failed request's span", () =>
+      received.find((s) => s.traceId === error.trace_id && s.kind === 2),
+    );
+    expect(error.xray_trace_id).toBe(`1-${span.traceId.slice(0, 8)}-${span.traceId.slice(8)}`);
+    expect(logLines().find((l) => l.msg === "request" && l.trace_id === span.traceId)).toMatchObject({
+      status: 503,
+    });
   });
 });

@@ -41,6 +41,20 @@ function ratio(name: string, value: string | undefined, fallback: number): numbe
   return parsed;
 }
 
+/** `TRACKGRAPH_OTEL_PROMETHEUS_PORT`: `off`, `embedded`, or a TCP port (default 9464). */
+function prometheusPort(value: string | undefined): TelemetryConfig["prometheusPort"] {
+  if (value === undefined || value === "") return 9464;
+  if (value === "off") return undefined;
+  if (value === "embedded") return "embedded";
+  const port = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(port >= 1 && port <= 65535)) {
+    throw new ConfigurationError(
+      `TRACKGRAPH_OTEL_PROMETHEUS_PORT="${value}": expected off, embedded, or a port from 1 to 65535`,
+    );
+  }
+  return port;
+}
+
 function positiveInteger(
   name: string,
   value: string | undefined,
@@ -114,12 +128,7 @@ export function resolveTelemetryConfig(env: Env = process.env): TelemetryConfig 
         : {}),
     },
     samplingRatio: ratio("OTEL_TRACES_SAMPLER_ARG", env.OTEL_TRACES_SAMPLER_ARG, defaultRatio),
-    prometheusPort:
-      env.TRACKGRAPH_OTEL_PROMETHEUS_PORT === "off"
-        ? undefined
-        : env.TRACKGRAPH_OTEL_PROMETHEUS_PORT === "embedded"
-          ? "embedded"
-          : positiveInteger("TRACKGRAPH_OTEL_PROMETHEUS_PORT", env.TRACKGRAPH_OTEL_PROMETHEUS_PORT, 9464),
+    prometheusPort: prometheusPort(env.TRACKGRAPH_OTEL_PROMETHEUS_PORT),
     maxQueueSize:
       positiveInteger("TRACKGRAPH_OTEL_MAX_QUEUE_SIZE", env.TRACKGRAPH_OTEL_MAX_QUEUE_SIZE, 2048) ?? 2048,
     shutdownTimeoutMillis:

@@ -1,3 +1,22 @@
 export { ConfigurationError, resolveTelemetryConfig, type TelemetryConfig } from "./config.js";
+export {
+  HTTP_SERVER_INSTRUMENTATION,
+  HttpServerInstrumentation,
+  type HttpServerInstrumentationConfig,
+  SERVER_DURATION_BUCKETS,
+} from "./http-server-instrumentation.js";
+export {
+  addXrayTraceId,
+  flushLogs,
+  LOG_FIELDS,
+  LOG_LEVELS,
+  type LogLevel,
+  logLevel,
+  pinoInstrumentation,
+  TRACE_LOG_KEYS,
+  XRAY_TRACE_ID_KEY,
+  xrayTraceId,
+} from "./log-correlation.js";
+export { createLogger, DEFAULT_REDACT_PATHS, type LoggerOptions, REDACTED } from "./logger.js";
 export type { SpanStats } from "./span-accounting.js";
 export { activeTelemetry, startTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.js";

@@ -20,6 +20,8 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { resolveTelemetryConfig, type TelemetryConfig } from "./config.js";
+import { HttpServerInstrumentation } from "./http-server-instrumentation.js";
+import { flushLogs, pinoInstrumentation } from "./log-correlation.js";
 import { SpanAccounting, type SpanStats } from "./span-accounting.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -33,7 +35,7 @@ export interface TelemetryOptions {
   spanExporter?: SpanExporter;
   /** More metric readers besides the Prometheus endpoint (tests use an in-memory reader). */
   metricReaders?: MetricReader[];
-  /** Replaces the default instrumentations (HTTP, AWS SDK, Node runtime). */
+  /** Replaces the default instrumentations (HTTP, AWS SDK, Node runtime, pino log correlation). */
   instrumentations?: Instrumentation[];
 }
 
@@ -45,11 +47,11 @@ export interface Telemetry {
   prometheus: PrometheusExporter | undefined;
   /** Spans ended, exported, waiting, dropped at a full queue, and lost in failed exports. */
   spanStats(): SpanStats;
-  /** Flushes queued spans and metrics, then stops. Safe to call more than once. */
+  /** Flushes queued spans, metrics and buffered log lines, then stops. Safe to call more than once. */
   shutdown(): Promise<void>;
 }
 
-const NOT_TRACED = new Set(["/healthz", "/metrics"]);
+const NOT_TRACED = ["/healthz", "/metrics"];
 
 /**
  * Starts OpenTelemetry for a Node service on AWS: traces over OTLP/HTTP with X-Ray trace ids and the X-Ray
@@ -144,11 +146,12 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
     tracerProvider,
     meterProvider,
     instrumentations: options.instrumentations ?? [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => NOT_TRACED.has((request.url ?? "").split("?")[0] ?? ""),
-      }),
+      new HttpServerInstrumentation({ ignorePaths: NOT_TRACED }),
+      // Outgoing requests only (the AWS SDK's): the lean instrumentation above handles the server side.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new AwsInstrumentation({ suppressInternalInstrumentation: true }),
       new RuntimeNodeInstrumentation(),
+      pinoInstrumentation(),
     ],
   });
 
@@ -166,6 +169,8 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
         ),
         deadline,
       ]);
+      // Last, so lines written while the exports finished are out before the process stops.
+      flushLogs();
       trace.disable();
       metrics.disable();
       propagation.disable();

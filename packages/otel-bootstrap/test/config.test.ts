@@ -47,13 +47,36 @@ describe("resolveTelemetryConfig", () => {
   });
 
   it.each([
+    ["embedded", "embedded"],
+    ["off", undefined],
+    ["", 9464],
+    ["1", 1],
+    ["65535", 65535],
+  ])("takes TRACKGRAPH_OTEL_PROMETHEUS_PORT=%j as %j", (value, port) => {
+    expect(
+      resolveTelemetryConfig({ OTEL_SERVICE_NAME: "a", TRACKGRAPH_OTEL_PROMETHEUS_PORT: value })
+        .prometheusPort,
+    ).toBe(port);
+  });
+
+  it.each(["0", "65536", "99999", "-1", "9464.5", "1e3", "on", " 9464"])(
+    "refuses TRACKGRAPH_OTEL_PROMETHEUS_PORT=%j, naming the variable and the accepted values",
+    (value) => {
+      const env = { OTEL_SERVICE_NAME: "a", TRACKGRAPH_OTEL_PROMETHEUS_PORT: value };
+      expect(() => resolveTelemetryConfig(env)).toThrowError(ConfigurationError);
+      expect(() => resolveTelemetryConfig(env)).toThrow(
+        `TRACKGRAPH_OTEL_PROMETHEUS_PORT="${value}": expected off, embedded, or a port from 1 to 65535`,
+      );
+    },
+  );
+
+  it.each([
     [{}, /OTEL_SERVICE_NAME is not set/],
     [
       { OTEL_SERVICE_NAME: "a", OTEL_TRACES_SAMPLER_ARG: "1.5" },
       /OTEL_TRACES_SAMPLER_ARG="1.5": expected a number from 0 to 1/,
     ],
     [{ OTEL_SERVICE_NAME: "a", OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, /expected an http\(s\) URL/],
-    [{ OTEL_SERVICE_NAME: "a", TRACKGRAPH_OTEL_PROMETHEUS_PORT: "-1" }, /expected a positive whole number/],
     [{ OTEL_SERVICE_NAME: "a", OTEL_EXPORTER_OTLP_HEADERS: "novalue" }, /"novalue" is not key=value/],
     [
       { OTEL_SERVICE_NAME: "a", OTEL_METRICS_EXPORTER: "otlp,statsd" },

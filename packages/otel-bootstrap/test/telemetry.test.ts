@@ -1,11 +1,10 @@
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 import { context, propagation, trace } from "@opentelemetry/api";
 import { getRPCMetadata, RPCType } from "@opentelemetry/core";
-import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTelemetry, type Telemetry } from "../src/index.js";
+import { HttpServerInstrumentation, startTelemetry, type Telemetry } from "../src/index.js";
 
 const env = {
   OTEL_SERVICE_NAME: "trackgraph-test",
@@ -13,6 +12,15 @@ const env = {
   TRACKGRAPH_OTEL_PROMETHEUS_PORT: "off",
 };
 let telemetry: Telemetry | undefined;
+/** A port nothing listens on now (the exporter binds it itself). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 afterEach(async () => {
   await telemetry?.shutdown();
   telemetry = undefined;
@@ -87,10 +95,15 @@ describe("traces", () => {
     for (let i = 0; i < 20; i++) trace.getTracer("test").startSpan(`s${i}`).end();
     // The first five go to the exporter (one batch, never answered); five wait; ten are dropped.
     expect(telemetry.spanStats()).toEqual({ ended: 20, exported: 0, dropped: 10, failed: 0, queued: 5 });
-    // Shutdown does not wait for a collector that never answers.
-    const started = Date.now();
-    await telemetry.shutdown();
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Shutdown does not wait for a collector that never answers: its 300 ms bound ends it, long before a
+    // 10 s timer (a wall-clock bound would fail on a loaded machine; this one only if shutdown hangs).
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve("still waiting after 10 s"), 10_000);
+    });
+    const first = await Promise.race([telemetry.shutdown().then(() => "shut down"), hung]);
+    clearTimeout(timer);
+    expect(first).toBe("shut down");
   });
 });
 
@@ -117,6 +130,10 @@ describe("metrics pushed over OTLP", () => {
     });
     telemetry.meterProvider.getMeter("test").createCounter("trackgraph.test.pushed").add(3);
     await telemetry.meterProvider.forceFlush();
+    // Shut down while the receiver still answers: closed first, the final export would wait out the
+    // whole shutdown timeout in afterEach.
+    await telemetry.shutdown();
+    telemetry = undefined;
     receiver.close();
     const pushed = bodies.filter((b) => b.path === "/v1/metrics");
     expect(pushed.length).toBeGreaterThan(0);
@@ -126,10 +143,11 @@ describe("metrics pushed over OTLP", () => {
 
 describe("HTTP server metrics", () => {
   it("serves the request duration histogram by route on the Prometheus endpoint, never by raw path", async () => {
+    const metricsPort = await freePort();
     telemetry = startTelemetry({
-      env: { ...env, TRACKGRAPH_OTEL_PROMETHEUS_PORT: "19464" },
+      env: { ...env, TRACKGRAPH_OTEL_PROMETHEUS_PORT: String(metricsPort) },
       spanExporter: new InMemorySpanExporter(),
-      instrumentations: [new HttpInstrumentation()],
+      instrumentations: [new HttpServerInstrumentation()],
     });
     // Loaded after the instrumentation is registered, as `--import register` guarantees in a service.
     const http = createRequire(import.meta.url)("node:http") as typeof import("node:http");
@@ -144,7 +162,7 @@ describe("HTTP server metrics", () => {
     for (const path of ["/graph?limit=5", "/artists/nils-frahm", "/artists/hania-rani"])
       await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
     server.close();
-    const scrape = await (await fetch("http://127.0.0.1:19464/metrics")).text();
+    const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const counts = scrape.split("\n").filter((l) => l.startsWith("http_server_request_duration_count"));
     expect(counts).toHaveLength(2);
     expect(counts.find((l) => l.includes('http_route="/artists/:id"'))).toMatch(/ 2$/);
