@@ -1,11 +1,8 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
 export default defineConfig({
+  ...nodeBuild,
   entry: ["src/index.ts", "src/export-cli.ts"],
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
   dts: { entry: "src/index.ts" },
-  sourcemap: true,
-  clean: true,
 });

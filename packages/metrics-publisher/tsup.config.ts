@@ -1,11 +1,4 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+export default defineConfig({ ...nodeBuild, entry: ["src/index.ts"], dts: true });

@@ -1,4 +1,9 @@
-import { EDGE_DIMENSION, EDGE_NAMESPACE } from "./cloudwatch-names.js";
+import {
+  BACKEND_ERROR_LINES_METRIC,
+  BACKEND_LOG_NAMESPACE,
+  EDGE_DIMENSION,
+  EDGE_NAMESPACE,
+} from "./cloudwatch-names.js";
 import { DEFAULT_RUNBOOK_BASE, runbookUrl } from "./runbooks.js";
 import {
   BURN_RATE_TIERS,
@@ -454,6 +459,23 @@ function appRunner(fn: "AVG" | "MAX" | "SUM", metricName: string, serviceName: s
   return `SELECT ${fn}(${metricName}) FROM "AWS/AppRunner" WHERE ServiceName = '${serviceName}'`;
 }
 
+/** Error lines in the backend's own log (a metric filter on its log group), on either platform. */
+function backendErrorLinesAlarm(): MetricAlarmSpec {
+  return alarm({
+    id: "backend-error-lines",
+    severity: "ticket",
+    summary:
+      "The backend wrote more than 5 error lines in each of 3 consecutive 5-minute periods: requests fail with a stack in its log (the lines carry the trace id).",
+    comparison: "GreaterThanThreshold",
+    threshold: 5,
+    evaluationPeriods: 3,
+    treatMissingData: "notBreaching",
+    missingDataReason:
+      "The filter publishes 0 for every other line, so no data means no log line at all: no traffic, nothing failed (a silent backend is BackendScrapeDown's).",
+    queries: single(metric("errors", BACKEND_LOG_NAMESPACE, BACKEND_ERROR_LINES_METRIC, {}, "Sum", 300)),
+  });
+}
+
 function backendAlarms(b: BackendTarget): AlarmSpec[] {
   const saturated = "backend-saturated";
   const noTraffic =
@@ -558,7 +580,7 @@ function backendAlarms(b: BackendTarget): AlarmSpec[] {
       );
     }
   }
-  specs.push({
+  specs.push(backendErrorLinesAlarm(), {
     kind: "composite",
     id: saturated,
     severity: "page",

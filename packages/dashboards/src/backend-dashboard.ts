@@ -2,8 +2,9 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { DashboardContext } from "./context.js";
 import { numbered, trackgraphDashboard } from "./dashboard-base.js";
 import { DATASOURCES } from "./datasources.js";
-import { promPanel, promStat } from "./panels.js";
+import { cloudWatchLogsPanel, promPanel, promStat } from "./panels.js";
 import { BACKEND, JOBS } from "./promql.js";
+import { textVariable } from "./variables.js";
 
 const W = "$__rate_interval";
 const backend = `job="${JOBS.backend}"`;
@@ -17,8 +18,50 @@ export function xrayTracesUrl(filter = `service("${JOBS.backend}")`): string {
   return `/explore?left=${encodeURIComponent(JSON.stringify(left))}`;
 }
 
-/** The backend: RED metrics by route, runtime, and the tracing pipeline's own health (from AMP). */
+/** The dashboard variable that names the backend's CloudWatch log group. */
+export const BACKEND_LOG_GROUP_VARIABLE = "backend_log_group";
+
+/**
+ * The backend's log group when the dashboards stack does not name one: where the infra app sends the
+ * backend's stdout on ECS Express, `/ecs/<project>-<environment>-backend` (App Runner's own group has a
+ * generated name: set the variable). The infra tests hold the two to the same name.
+ */
+export function defaultBackendLogGroup(environment: string, project = "trackgraph"): string {
+  return `/ecs/${project}-${environment}-backend`;
+}
+
+/**
+ * The Logs Insights queries of the backend dashboard. They read only fields the backend writes (the
+ * bootstrap's LOG_FIELDS and the backend's REQUEST_LOG_FIELDS; the contract check holds them to real
+ * lines) and alias `xray_trace_id` to `@xrayTraceId`, which the CloudWatch data source links to X-Ray.
+ */
+export const BACKEND_LOG_QUERIES = {
+  byTrace: [
+    "fields @timestamp, level, msg, method, route, path, status, duration_ms, bytes, span_id, err.message, err.stack, xray_trace_id as @xrayTraceId",
+    '| filter xray_trace_id like "$trace_id" or trace_id like "$trace_id"',
+    "| sort @timestamp asc",
+    "| limit 500",
+  ].join("\n"),
+  byLevel: [
+    "fields @timestamp, level, msg, route, status, duration_ms, err.message, err.stack, xray_trace_id as @xrayTraceId",
+    '| filter level = "$level"',
+    "| sort @timestamp desc",
+    "| limit 200",
+  ].join("\n"),
+} as const;
+
+function levelVariable() {
+  const levels = ["error", "warn", "info", "debug"];
+  return new dashboard.CustomVariableBuilder("level")
+    .label("Log level")
+    .values(levels.join(","))
+    .options(levels.map((l) => ({ text: l, value: l, selected: l === "error" })))
+    .current({ text: "error", value: "error" });
+}
+
+/** The backend: RED metrics by route, runtime, the tracing pipeline's health (AMP), and its log lines. */
 export function backendDashboard(context: DashboardContext): dashboard.Dashboard {
+  const logGroup = `$${BACKEND_LOG_GROUP_VARIABLE}`;
   return numbered(
     trackgraphDashboard(`TrackGraph backend (${context.environment})`, "trackgraph-backend", "backend", {
       refresh: "1m",
@@ -32,6 +75,16 @@ export function backendDashboard(context: DashboardContext): dashboard.Dashboard
           .targetBlank(true)
           .keepTime(true),
       )
+      .withVariable(textVariable("region", "Region", context.region))
+      .withVariable(
+        textVariable(
+          BACKEND_LOG_GROUP_VARIABLE,
+          "Backend log group",
+          defaultBackendLogGroup(context.environment),
+        ),
+      )
+      .withVariable(textVariable("trace_id", "Trace id (X-Ray 1-... or W3C)", ""))
+      .withVariable(levelVariable())
       .withRow(new dashboard.RowBuilder("Requests"))
       .withPanel(
         promStat("Requests per second", "reqps", {
@@ -99,6 +152,23 @@ export function backendDashboard(context: DashboardContext): dashboard.Dashboard
             legend: "p95 {{server_address}}",
           },
         ]),
+      )
+      .withRow(new dashboard.RowBuilder("Logs"))
+      .withPanel(
+        cloudWatchLogsPanel(
+          "Log lines of trace $trace_id",
+          BACKEND_LOG_QUERIES.byTrace,
+          [logGroup],
+          "Every line the backend wrote inside the trace (request, error with its stack), oldest first. Paste a trace id from X-Ray; empty lists every traced line. @xrayTraceId links back to the trace.",
+        ),
+      )
+      .withPanel(
+        cloudWatchLogsPanel(
+          "Log lines at level $level",
+          BACKEND_LOG_QUERIES.byLevel,
+          [logGroup],
+          "The newest lines of the chosen level; an error line carries err.stack and its trace.",
+        ),
       )
       .build(),
   );

@@ -23,6 +23,8 @@ export interface PanelQuery {
   refId: string;
   /** PromQL, for Prometheus panels. */
   expr?: string;
+  /** The SQL as the panel holds it (Grafana macros unexpanded), for Athena panels. */
+  sql?: string;
   /** CloudWatch namespace, metric, statistic and dimension names, for CloudWatch panels. */
   cloudwatch?: { namespace: string; metricName: string; statistic: string; dimensions: string[] };
 }
@@ -39,6 +41,7 @@ function queries(d: dashboard.Dashboard): PanelQuery[] {
       const t = target as unknown as Record<string, unknown>;
       const base = { dashboard: d.uid ?? "", panel: panel.title ?? "", refId: String(t.refId ?? "") };
       if (panel.datasource?.uid === DATASOURCES.prometheus.uid) return { ...base, expr: String(t.expr) };
+      if (panel.datasource?.uid === DATASOURCES.athena.uid) return { ...base, sql: String(t.rawSQL) };
       if (typeof t.expression === "string" && t.expression !== "") return base;
       return {
         ...base,
@@ -56,6 +59,11 @@ function queries(d: dashboard.Dashboard): PanelQuery[] {
 /** Every PromQL query of the given dashboards. */
 export function prometheusQueries(dashboards: dashboard.Dashboard[]): PanelQuery[] {
   return dashboards.flatMap(queries).filter((q) => q.expr !== undefined);
+}
+
+/** Every Athena SQL query of the given dashboards. */
+export function athenaQueries(dashboards: dashboard.Dashboard[]): PanelQuery[] {
+  return dashboards.flatMap(queries).filter((q) => q.sql !== undefined);
 }
 
 /** Every CloudWatch metric query of the given dashboards (metric-math expressions left out). */

@@ -245,8 +245,17 @@ export const FAILURE_MODES: readonly FailureMode[] = [
   },
   {
     component: "backend",
+    failure: "Fails requests with an error in its own log (an exception, a dependency that refuses)",
+    signal:
+      '`TrackGraph/Backend` `ErrorLogLines` (a metric filter on its log group: `level` `"error"` or `"fatal"`) above 5 per 5 min for 15 min',
+    alert: "backend-error-lines",
+    source: "cloudwatch",
+    severity: "ticket",
+  },
+  {
+    component: "backend",
     failure: "Drops spans: its export queue to the proxy is full",
-    signal: "`trackgraph_otel_spans_dropped_total` rising for 10 min",
+    signal: "`trackgraph_otel_spans_dropped_total` rising for 20 min",
     alert: "BackendDroppingSpans",
     source: "prometheus",
     severity: "ticket",

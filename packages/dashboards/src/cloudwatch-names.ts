@@ -25,6 +25,15 @@ export const EDGE_METRICS = [
 
 export type EdgeMetric = (typeof EDGE_METRICS)[number];
 
+/**
+ * The backend's log lines counted by a CloudWatch Logs metric filter (the infra app makes it on the
+ * backend's log group): one per error line, no dimension, so the filter can publish 0 for other lines.
+ */
+export const BACKEND_LOG_NAMESPACE = "TrackGraph/Backend";
+export const BACKEND_ERROR_LINES_METRIC = "ErrorLogLines";
+/** The lines counted: the backend's JSON lines at pino's `error` or `fatal` level label. */
+export const BACKEND_ERROR_LINE_PATTERN = '{ ($.level = "error") || ($.level = "fatal") }';
+
 export const AWS_METRICS = {
   lambda: {
     namespace: "AWS/Lambda",

@@ -1,3 +1,4 @@
+import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { distance } from "fastest-levenshtein";
 import { labelNames, metricNames } from "./promql.js";
 
@@ -110,4 +111,101 @@ export function describeVerdict(v: QueryVerdict): string[] {
     lines.push(`label ${l} is on none of the series of ${metricNames(v.expr).join(", ")}`);
   if (lines.length === 0 && v.series === 0) lines.push("the query returns no series");
   return lines;
+}
+
+/** One Logs Insights query of a dashboard panel. */
+export interface LogQuery {
+  dashboard: string;
+  panel: string;
+  expression: string;
+}
+
+/** Every CloudWatch Logs Insights query of the given dashboards. */
+export function logQueries(dashboards: Dashboard[]): LogQuery[] {
+  return dashboards.flatMap((d) =>
+    (d.panels ?? []).flatMap((panel) =>
+      ("targets" in panel ? (panel.targets ?? []) : []).flatMap((target) => {
+        // The SDK types targets as the Dataquery variant union; a logs query is told by its queryMode.
+        const t = target as unknown as Record<string, unknown>;
+        if (t.queryMode !== "Logs" || typeof t.expression !== "string") return [];
+        return [{ dashboard: d.uid ?? "", panel: panel.title ?? "", expression: t.expression }];
+      }),
+    ),
+  );
+}
+
+const INSIGHTS_WORDS = new Set([
+  "fields",
+  "filter",
+  "sort",
+  "limit",
+  "stats",
+  "display",
+  "parse",
+  "dedup",
+  "by",
+  "as",
+  "and",
+  "or",
+  "not",
+  "in",
+  "like",
+  "asc",
+  "desc",
+  "count",
+  "avg",
+  "sum",
+  "min",
+  "max",
+  "bin",
+  "ispresent",
+]);
+
+/**
+ * The log fields a Logs Insights query reads: every identifier outside string literals, regexes and
+ * Grafana variables, except CloudWatch's own `@` fields, the language's words, numbers, and the names
+ * given with `as`. Dotted names (`err.stack`) are paths into a line's JSON.
+ */
+export function logQueryFields(expression: string): string[] {
+  const bare = expression
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, " ")
+    .replace(/\/(?:[^/\\\n]|\\.)+\//g, " ")
+    .replace(/\$\{?\w+\}?/g, " ")
+    .replace(/\bas\s+@?[\w.]+/g, " ");
+  const fields = new Set<string>();
+  for (const [name] of bare.matchAll(/(?<![\w.@])@?[A-Za-z_][\w.]*/g)) {
+    if (name.startsWith("@") || INSIGHTS_WORDS.has(name.toLowerCase())) continue;
+    fields.add(name);
+  }
+  return [...fields];
+}
+
+/** A query's fields that no given log line has (a path like `err.stack` must exist in some line). */
+export interface LogFieldVerdict extends LogQuery {
+  fields: string[];
+  missing: string[];
+}
+
+function hasPath(line: Record<string, unknown>, path: string): boolean {
+  let at: unknown = line;
+  for (const key of path.split(".")) {
+    if (typeof at !== "object" || at === null || !(key in at)) return false;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+/**
+ * The contract between the dashboards' log queries and what a service writes: every field each query
+ * reads must be in at least one of `lines` (parsed JSON log lines of a real run, e.g. the local plane's
+ * backend after a traced request and a failed one).
+ */
+export function verifyLogFields(
+  queries: LogQuery[],
+  lines: Array<Record<string, unknown>>,
+): LogFieldVerdict[] {
+  return queries.map((q) => {
+    const fields = logQueryFields(q.expression);
+    return { ...q, fields, missing: fields.filter((f) => !lines.some((line) => hasPath(line, f))) };
+  });
 }

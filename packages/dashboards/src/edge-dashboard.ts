@@ -1,7 +1,11 @@
+import * as athena from "@grafana/grafana-foundation-sdk/athena";
 import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as table from "@grafana/grafana-foundation-sdk/table";
+import { namedQuery, renderQuery } from "@trackgraph/cloudfront-logs";
 import { EDGE_DIMENSION, EDGE_NAMESPACE, type EdgeMetric } from "./cloudwatch-names.js";
 import type { DashboardContext } from "./context.js";
 import { numbered, trackgraphDashboard } from "./dashboard-base.js";
+import { DATASOURCES } from "./datasources.js";
 import { type CloudWatchMetric, cloudWatchPanel } from "./panels.js";
 import { textVariable } from "./variables.js";
 
@@ -14,6 +18,65 @@ export function edgeMetric(metricName: EdgeMetric, statistic = "Sum", extra: Par
     dimensions: { [EDGE_DIMENSION]: "$distribution" },
     ...extra,
   } satisfies CloudWatchMetric;
+}
+
+/** Where the Athena data source finds the CloudFront log table, and as whom it queries. */
+export interface AthenaLogSettings {
+  /** Region of the Glue database and the Athena workgroup. */
+  region: string;
+  /** Glue database holding the `cloudfront_logs` table. */
+  database: string;
+  /** Athena workgroup (its enforced settings hold the results location and the bytes-scanned cutoff). */
+  workgroup: string;
+  /** Data catalog; Glue's is `AwsDataCatalog`. */
+  catalog?: string;
+}
+
+/**
+ * The Athena data source's provisioning `jsonData` (plugin `grafana-athena-datasource`): Grafana's
+ * workspace role (`authType: "ec2"`, as the CloudWatch and X-Ray data sources), and the catalog, database
+ * and workgroup queries run in. Provision it with uid `DATASOURCES.athena.uid`.
+ */
+export function athenaJsonData(settings: AthenaLogSettings) {
+  return {
+    authType: "ec2",
+    defaultRegion: settings.region,
+    catalog: settings.catalog ?? "AwsDataCatalog",
+    database: settings.database,
+    workgroup: settings.workgroup,
+  };
+}
+
+/** The SQL of the "Top failing paths" panel: the `top-5xx-uris` named query over the dashboard's range. */
+export function topFailingPathsSql(): string {
+  return renderQuery(namedQuery("top-5xx-uris"), "grafana");
+}
+
+/** A table of the URIs that answered the most 5xx, read from the raw logs through Athena. */
+function topFailingPathsPanel() {
+  return new table.PanelBuilder()
+    .title("Top failing paths (raw logs, Athena)")
+    .description(
+      "The top-5xx-uris named query over the dashboard's time range, read from the CloudFront logs in S3. " +
+        "Logs arrive minutes after the requests; each refresh is an Athena query (billed by bytes scanned).",
+    )
+    .datasource(DATASOURCES.athena)
+    .height(8)
+    .span(24)
+    .withTarget(
+      new athena.DataqueryBuilder()
+        .refId("A")
+        .datasource(DATASOURCES.athena)
+        .format(athena.FormatOptions.Table)
+        // The data source's own region, catalog and database (its provisioned jsonData).
+        .connectionArgs(
+          new athena.ConnectionArgsBuilder()
+            .region(athena.defaultKey)
+            .catalog(athena.defaultKey)
+            .database(athena.defaultKey),
+        )
+        .rawSQL(topFailingPathsSql()),
+    );
 }
 
 /** The edge: CloudFront traffic as the log parser publishes it (TrackGraph/CloudFront). */
@@ -58,6 +121,7 @@ export function edgeDashboard(context: DashboardContext): dashboard.Dashboard {
           edgeMetric("TimeToFirstByte", "p99", { label: "first byte p99" }),
         ]),
       )
+      .withPanel(topFailingPathsPanel())
       .build(),
   );
 }

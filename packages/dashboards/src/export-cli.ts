@@ -2,22 +2,50 @@
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { argumentProblem } from "@trackgraph/cli-args";
 import { allDashboards } from "./catalog.js";
 import { type DashboardContext, EXAMPLE_CONTEXT } from "./context.js";
 import { ruleGroups, rulesYaml } from "./rules.js";
 import { DEFAULT_RUNBOOK_BASE } from "./runbooks.js";
 
 /**
- * `pnpm dashboards:export [--out DIR] [--region R] [--distribution ID] [--function NAME] [--queue NAME]
+ * `pnpm dashboards:export --out DIR [--region R] [--distribution ID] [--function NAME] [--queue NAME]
  * [--environment ENV] [--runbook-base URL]`: writes every dashboard as Grafana JSON (importable as is; the
  * variables hold the stack's names) and the Prometheus rule file (each alert's `runbook_url` under the
  * base), for users who do not provision with Terraform.
  */
+const USAGE =
+  "usage: pnpm dashboards:export --out DIR [--region R] [--distribution ID] [--function NAME] [--queue NAME] [--environment ENV] [--runbook-base URL]";
+
+/** What each option that lands in a dashboard variable or a link may hold: AWS's own name rules. */
+const FORMS: Record<string, { test: (value: string) => boolean; expected: string }> = {
+  region: { test: (v) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(v), expected: "an AWS region such as eu-west-1" },
+  distribution: {
+    test: (v) => /^[A-Z0-9]{1,32}$/.test(v),
+    expected: "a CloudFront distribution id (A-Z, 0-9)",
+  },
+  function: {
+    test: (v) => /^[A-Za-z0-9_-]{1,64}$/.test(v),
+    expected: "a Lambda function name (letters, digits, - and _, at most 64)",
+  },
+  queue: {
+    test: (v) => /^[A-Za-z0-9_-]+(\.fifo)?$/.test(v) && v.length <= 80,
+    expected: "an SQS queue name (letters, digits, - and _, at most 80)",
+  },
+  environment: { test: (v) => /^[a-z][a-z0-9-]{0,30}$/.test(v), expected: "a stack name (a-z, 0-9 and -)" },
+  "runbook-base": {
+    // It lands in every alert's runbook_url, a link: http(s) or a path in the repository, nothing else.
+    test: (v) => (/^https?:\/\/\S+$/.test(v) && URL.canParse(v)) || /^[\w./-]+$/.test(v),
+    expected: "an http(s) URL or a repository path",
+  },
+};
+
 function main(argv: string[]): void {
   const { values } = parseArgs({
     args: argv,
     options: {
-      out: { type: "string", default: "dashboards" },
+      help: { type: "boolean", short: "h" },
+      out: { type: "string" },
       region: { type: "string", default: EXAMPLE_CONTEXT.region },
       distribution: { type: "string", default: EXAMPLE_CONTEXT.distributionId },
       function: { type: "string", default: EXAMPLE_CONTEXT.logParserFunction },
@@ -26,6 +54,18 @@ function main(argv: string[]): void {
       "runbook-base": { type: "string", default: DEFAULT_RUNBOOK_BASE },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  // No default folder: one would land wherever the command ran, the repository root included.
+  // An empty --out ("$DIR" unset) would resolve to the folder the command ran in.
+  if (values.out === undefined || values.out === "") throw new UsageError("--out DIR is required");
+  for (const [option, form] of Object.entries(FORMS)) {
+    const value = values[option as keyof typeof values];
+    if (typeof value === "string" && !form.test(value))
+      throw new UsageError(`--${option} ${JSON.stringify(value)}: expected ${form.expected}`);
+  }
   const context: DashboardContext = {
     region: values.region,
     distributionId: values.distribution,
@@ -45,6 +85,11 @@ function main(argv: string[]): void {
 /** A bad --out, said in one line (exit 2), with nothing written. */
 class OutError extends Error {
   override readonly name = "OutError";
+}
+
+/** A missing or malformed option, said in one line with the usage (exit 2), before anything is written. */
+class UsageError extends Error {
+  override readonly name = "UsageError";
 }
 
 /**
@@ -78,8 +123,9 @@ try {
   main(process.argv.slice(2));
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`dashboards:export: ${message}\n`);
-  const usage =
-    error instanceof OutError || String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+  const problem = argumentProblem(error, process.argv.slice(2));
+  process.stderr.write(`dashboards:export: ${problem?.text ?? message}\n`);
+  if (error instanceof UsageError || problem !== undefined) process.stderr.write(`${USAGE}\n`);
+  const usage = error instanceof OutError || error instanceof UsageError || problem !== undefined;
   process.exitCode = usage ? 2 : 1;
 }

@@ -24,15 +24,33 @@ export {
   ruleAlarms,
 } from "./alarms.js";
 export {
+  type AlertmanagerConfig,
   type AlertmanagerOptions,
+  type AlertmanagerTimings,
   alertmanagerConfig,
   alertmanagerDefinition,
+  alertmanagerYaml,
+  ampRestrictionViolations,
   type InhibitRule,
   inhibitRules,
+  type LocalSns,
+  localAlertmanagerConfig,
 } from "./alertmanager.js";
 export { DOCUMENTED_AWS_METRICS, type DocumentedMetric, documentedMetric } from "./aws-metrics.js";
-export { backendDashboard, xrayTracesUrl } from "./backend-dashboard.js";
-export { allDashboards, cloudWatchQueries, type PanelQuery, prometheusQueries } from "./catalog.js";
+export {
+  BACKEND_LOG_GROUP_VARIABLE,
+  BACKEND_LOG_QUERIES,
+  backendDashboard,
+  defaultBackendLogGroup,
+  xrayTracesUrl,
+} from "./backend-dashboard.js";
+export {
+  allDashboards,
+  athenaQueries,
+  cloudWatchQueries,
+  type PanelQuery,
+  prometheusQueries,
+} from "./catalog.js";
 export {
   type AlertSource,
   CATALOGUE_BEGIN,
@@ -48,6 +66,9 @@ export {
 } from "./catalogue.js";
 export {
   AWS_METRICS,
+  BACKEND_ERROR_LINE_PATTERN,
+  BACKEND_ERROR_LINES_METRIC,
+  BACKEND_LOG_NAMESPACE,
   EDGE_DIMENSION,
   EDGE_METRICS,
   EDGE_NAMESPACE,
@@ -55,9 +76,24 @@ export {
 } from "./cloudwatch-names.js";
 export { collectorsDashboard } from "./collectors-dashboard.js";
 export { type DashboardContext, EXAMPLE_CONTEXT } from "./context.js";
-export { describeVerdict, type QueryVerdict, resolveGrafanaVariables, verifyQueries } from "./contract.js";
-export { DATASOURCES } from "./datasources.js";
-export { edgeDashboard } from "./edge-dashboard.js";
+export {
+  describeVerdict,
+  type LogFieldVerdict,
+  type LogQuery,
+  logQueries,
+  logQueryFields,
+  type QueryVerdict,
+  resolveGrafanaVariables,
+  verifyLogFields,
+  verifyQueries,
+} from "./contract.js";
+export { DATASOURCES, linkedJsonData, TRACE_LOG_LINKS } from "./datasources.js";
+export {
+  type AthenaLogSettings,
+  athenaJsonData,
+  edgeDashboard,
+  topFailingPathsSql,
+} from "./edge-dashboard.js";
 export {
   GRAFANA_AMP_ALERT,
   GRAFANA_CLOUDWATCH_ALERT,
@@ -82,6 +118,8 @@ export {
   RULE_GROUPS,
   type RuleGroup,
   type RuleOptions,
+  type RuleTimings,
+  RuleTimingsError,
   ruleExpressions,
   ruleGroups,
   rulesYaml,

@@ -1,6 +1,7 @@
 import * as cloudwatch from "@grafana/grafana-foundation-sdk/cloudwatch";
-import type * as common from "@grafana/grafana-foundation-sdk/common";
+import * as common from "@grafana/grafana-foundation-sdk/common";
 import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as logs from "@grafana/grafana-foundation-sdk/logs";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
@@ -97,6 +98,39 @@ export function cloudWatchPanel(
         .id(`e${i}`),
     );
   });
+  return panel;
+}
+
+/**
+ * A full-width logs panel of one CloudWatch Logs Insights query over the log groups in `logGroupNames`
+ * (values may be variables). Newest lines first, details expandable (the stack of an error line).
+ */
+export function cloudWatchLogsPanel(
+  title: string,
+  expression: string,
+  logGroupNames: string[],
+  description?: string,
+) {
+  const panel = new logs.PanelBuilder()
+    .title(title)
+    .datasource(DATASOURCES.cloudwatch)
+    .height(10)
+    .span(24)
+    .showTime(true)
+    .wrapLogMessage(true)
+    .enableLogDetails(true)
+    .sortOrder(common.LogsSortOrder.Descending)
+    .withTarget(
+      new cloudwatch.LogsQueryBuilder()
+        .queryMode(cloudwatch.QueryMode.Logs)
+        .queryLanguage(cloudwatch.LogsQueryLanguage.CWLI)
+        .region(REGION_VARIABLE)
+        .logGroupNames(logGroupNames)
+        .expression(expression)
+        .id("logs")
+        .refId("A"),
+    );
+  if (description !== undefined) panel.description(description);
   return panel;
 }
 

@@ -11,6 +11,7 @@ import {
   percent,
   type Severity,
   sloRecord,
+  windowSeconds,
 } from "./slo.js";
 
 export interface RecordingRule {
@@ -34,6 +35,12 @@ export interface AlertingRule {
   alert: string;
   expr: string;
   for: string;
+  /**
+   * How long the alert keeps firing once its condition clears (Prometheus 2.42 and AMP take it). Set on
+   * an inhibit rule's source, so that the alerts it silences clear while it still fires.
+   * @default - none: the alert resolves at the first evaluation its condition is false
+   */
+  keep_firing_for?: string;
   labels: AlertLabels;
   annotations: { summary: string; description: string; runbook_url: string };
 }
@@ -47,6 +54,56 @@ export interface RuleGroup {
 export interface RuleOptions {
   /** Where the runbooks are: `<base>/<alert>.md` becomes each alert's `runbook_url`. */
   runbookBaseUrl?: string;
+  /**
+   * Shorter timings, for alert tests on the local plane only: the rule file we deploy (and promtool
+   * tests) never sets this.
+   */
+  timings?: RuleTimings;
+}
+
+/**
+ * Time compression of the rules for end-to-end alert tests: the same expressions, thresholds and labels,
+ * with every `for` and every range selector divided by `divideBy` (30 makes `[10m]` `[20s]` and `for: 5m`
+ * `for: 10s`) and every group evaluated every `interval`. Record names keep their production windows
+ * (`..._ratio_rate1h` then reads 2 minutes), so the alerts read the same series names.
+ */
+export interface RuleTimings {
+  divideBy: number;
+  interval: string;
+}
+
+export class RuleTimingsError extends Error {
+  override readonly name = "RuleTimingsError";
+}
+
+/** A production duration divided by the compression factor, in whole seconds. */
+function compress(duration: string, timings: RuleTimings): string {
+  const seconds = windowSeconds(duration) / timings.divideBy;
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new RuleTimingsError(
+      `timings.divideBy ${timings.divideBy}: ${duration} does not divide into whole seconds`,
+    );
+  }
+  return `${seconds}s`;
+}
+
+function compressGroup(group: RuleGroup, timings: RuleTimings): RuleGroup {
+  windowSeconds(timings.interval);
+  return {
+    ...group,
+    interval: timings.interval,
+    rules: group.rules.map((rule) => {
+      const expr = rule.expr.replace(/\[(\d+[smhd])\]/g, (_all, d: string) => `[${compress(d, timings)}]`);
+      if (!("alert" in rule)) return { ...rule, expr };
+      const held = rule.keep_firing_for;
+      return {
+        ...rule,
+        expr,
+        for: compress(rule.for, timings),
+        ...(held === undefined ? {} : { keep_firing_for: compress(held, timings) }),
+      };
+    }),
+  };
 }
 
 const collectors = `job=~"${JOBS.proxy}|${JOBS.scraper}"`;
@@ -147,6 +204,13 @@ function collectorAlerts(signal: "spans" | "metric_points", runbooks: string): A
 export const ABSENT_WINDOW = "10m";
 
 /**
+ * How long each collector's absence alert keeps firing after its series return: longer than the alerts it
+ * inhibits take to clear, so that the end of an incident sends no page or ticket of theirs.
+ */
+const SCRAPER_ABSENT_HELD = "3m";
+const PROXY_ABSENT_HELD = "7m";
+
+/**
  * Alerts on missing telemetry. Each collector's own uptime counter (its self-telemetry, scraped by itself
  * and remote-written with everything else) is there whatever the traffic: when it is gone, the collector
  * is down or its remote write is broken. The backend's `up` is written by the scraper on every scrape,
@@ -159,6 +223,9 @@ function absenceAlerts(runbooks: string): AlertingRule[] {
       alert: "TelemetryScraperAbsent",
       expr: absent(`otelcol_process_uptime_seconds_total{job="${JOBS.scraper}"}`),
       for: "5m",
+      // A restored scraper's own series can land a scrape (30 s) and an evaluation before the backend's
+      // `up`: held this long, it still inhibits BackendMetricsAbsent until that one clears too.
+      keep_firing_for: SCRAPER_ABSENT_HELD,
       labels: { severity: "page" },
       annotations: {
         summary: "The metrics scraper's own telemetry stopped arriving in AMP",
@@ -171,6 +238,9 @@ function absenceAlerts(runbooks: string): AlertingRule[] {
       alert: "TelemetryProxyAbsent",
       expr: absent(`otelcol_process_uptime_seconds_total{job="${JOBS.proxy}"}`),
       for: "5m",
+      // BackendDroppingSpans reads a 5-minute rate: it clears 5 minutes after the last drop, a scrape and
+      // an evaluation later. Held this long, the proxy's absence still inhibits it until then.
+      keep_firing_for: PROXY_ABSENT_HELD,
       labels: { severity: "ticket" },
       annotations: {
         summary: "The telemetry proxy's own telemetry stopped arriving in AMP",
@@ -182,12 +252,14 @@ function absenceAlerts(runbooks: string): AlertingRule[] {
     {
       alert: "BackendMetricsAbsent",
       expr: absent(`up{job="${JOBS.backend}"}`),
-      for: "5m",
+      // Three minutes after TelemetryScraperAbsent could: a dead scraper stops both series, the backend's
+      // `up` up to a scrape earlier, and the inhibit rule holds only if the scraper's page fires first.
+      for: "8m",
       labels: { severity: "page", telemetry_path: "scraper" },
       annotations: {
         summary: "No scrape of the backend reaches AMP",
         description:
-          'up{job="trackgraph-backend"} has been missing for 15 minutes: the scraper no longer scrapes the backend (its target or config). The backend\'s SLO alerts are blind.',
+          'up{job="trackgraph-backend"} has been missing for 18 minutes: the scraper no longer scrapes the backend (its target or config). The backend\'s SLO alerts are blind.',
         runbook_url: runbookUrl("BackendMetricsAbsent", runbooks),
       },
     },
@@ -216,11 +288,13 @@ export function alertingRules(options: RuleOptions = {}): RuleGroup {
       {
         alert: "BackendDroppingSpans",
         expr: `sum(rate(trackgraph_otel_spans_dropped_total{job="${JOBS.backend}"}[5m])) > 0`,
-        for: "10m",
+        // Longer than TelemetryProxyAbsent takes (15 minutes and an evaluation): a dead proxy makes the
+        // backend drop spans at once, and the inhibit rule holds only if the proxy's ticket comes first.
+        for: "20m",
         labels: { severity: "ticket", telemetry_path: "scraper" },
         annotations: {
           summary: "The backend drops spans: its queue to the telemetry proxy is full",
-          description: "{{ $value | humanize }} spans/s dropped for 10 minutes; check the proxy's health.",
+          description: "{{ $value | humanize }} spans/s dropped for 20 minutes; check the proxy's health.",
           runbook_url: runbookUrl("BackendDroppingSpans", runbooks),
         },
       },
@@ -236,7 +310,9 @@ export const ALERTING_RULES: RuleGroup = alertingRules();
 
 /** Every group, recording rules before the alerts that read them. */
 export function ruleGroups(options: RuleOptions = {}): RuleGroup[] {
-  return [RECORDING_RULES, SLO_RECORDING_RULES, alertingRules(options)];
+  const groups = [RECORDING_RULES, SLO_RECORDING_RULES, alertingRules(options)];
+  const timings = options.timings;
+  return timings === undefined ? groups : groups.map((g) => compressGroup(g, timings));
 }
 
 export const RULE_GROUPS: RuleGroup[] = ruleGroups();

@@ -250,6 +250,10 @@ const CASES: Record<string, { platform?: "app-runner" | "ecs-express"; firing: D
     firing: { errors: recent(0, 10, 20), requests: flat(100) },
     quiet: { errors: flat(1), requests: flat(100) },
   },
+  "backend-error-lines": {
+    firing: { errors: recent(0, 10, 20) },
+    quiet: { errors: recent(0, 10, 10) },
+  },
   "backend-saturated": {
     platform: "ecs-express",
     firing: { "backend-instances-at-max.tasks": recent(2, 4, 20), cpu: recent(30, 95, 10), memory: flat(40) },

@@ -147,35 +147,45 @@ export function evaluateExpression(
 
 const INSIGHTS = /^SELECT\s+(AVG|MAX|MIN|SUM|COUNT)\(/i;
 
+const isSource = (q: MetricAlarmSpec["queries"][number]) =>
+  q.metric !== undefined || INSIGHTS.test(q.expression ?? "");
+
 /** The datapoints an alarm sees at minute `t`, newest first (undefined: missing). */
 export function datapoints(spec: MetricAlarmSpec, data: Data, t: number, lag = 0): Array<number | undefined> {
   const prepared: Record<string, Prepared> = {};
-  for (const q of spec.queries) {
-    const source = q.metric !== undefined || INSIGHTS.test(q.expression ?? "");
-    if (!source) continue;
+  for (const q of spec.queries.filter(isSource)) {
     const values = data[q.id];
     if (values === undefined) throw new Error(`${spec.id}: no data for query ${q.id}`);
     prepared[q.id] = prepare(values);
   }
   const out: Array<number | undefined> = [];
-  for (let i = 0; i < spec.evaluationPeriods; i++) {
-    const values: Record<string, number | undefined> = {};
-    let result: number | undefined;
-    for (const q of spec.queries) {
-      let v: number | undefined;
-      if (q.metric !== undefined || INSIGHTS.test(q.expression ?? "")) {
-        const period = (q.metric?.period ?? q.period ?? 60) / 60;
-        const stat = q.metric?.stat ?? (INSIGHTS.exec(q.expression ?? "")?.[1] as string);
-        const end = t - i * period;
-        // Minutes after t - lag have not been delivered yet.
-        v = aggregate(prepared[q.id] as Prepared, end - period + 1, Math.min(end, t - lag), stat);
-      } else v = evaluateExpression(q.expression as string, values);
-      values[q.id] = v;
-      if (q.returnData) result = v;
-    }
-    out.push(result);
-  }
+  for (let i = 0; i < spec.evaluationPeriods; i++) out.push(datapoint(spec, prepared, t, lag, i));
   return out;
+}
+
+/** The alarm's returned value for the period `i` periods before `t`. */
+function datapoint(
+  spec: MetricAlarmSpec,
+  prepared: Record<string, Prepared>,
+  t: number,
+  lag: number,
+  i: number,
+): number | undefined {
+  const values: Record<string, number | undefined> = {};
+  let result: number | undefined;
+  for (const q of spec.queries) {
+    let v: number | undefined;
+    if (isSource(q)) {
+      const period = (q.metric?.period ?? q.period ?? 60) / 60;
+      const stat = q.metric?.stat ?? (INSIGHTS.exec(q.expression ?? "")?.[1] as string);
+      const end = t - i * period;
+      // Minutes after t - lag have not been delivered yet.
+      v = aggregate(prepared[q.id] as Prepared, end - period + 1, Math.min(end, t - lag), stat);
+    } else v = evaluateExpression(q.expression as string, values);
+    values[q.id] = v;
+    if (q.returnData) result = v;
+  }
+  return result;
 }
 
 function breaches(spec: MetricAlarmSpec, v: number): boolean {

@@ -1,5 +1,8 @@
-import { type LocalPlane, startLocalPlane } from "@trackgraph/local-plane";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { backendLogLines, type LocalPlane, startLocalPlane } from "@trackgraph/local-plane";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   alertRules,
   BACKEND_SLOS,
@@ -7,12 +10,17 @@ import {
   collectorsDashboard,
   describeVerdict,
   EXAMPLE_CONTEXT,
+  logQueries,
   prometheusQueries,
   ruleExpressions,
+  verifyLogFields,
   verifyQueries,
 } from "../src/index.js";
 
 let plane: LocalPlane;
+// The backend's fault switch (honoured on the plane only): a failed request writes an error line.
+const faultDir = mkdtempSync(join(tmpdir(), "contract-fault-"));
+const faultFile = join(faultDir, "fault");
 
 /** Every metric the queries read must have arrived; traffic of each kind makes the plane emit them. */
 async function traffic(): Promise<void> {
@@ -23,11 +31,16 @@ async function traffic(): Promise<void> {
 }
 
 beforeAll(async () => {
-  plane = await startLocalPlane({ scrapeInterval: "2s", historyCacheSeconds: 0 });
+  plane = await startLocalPlane({
+    scrapeInterval: "2s",
+    historyCacheSeconds: 0,
+    backendEnv: { TRACKGRAPH_FAULT_FILE: faultFile },
+  });
   await traffic();
 });
 afterAll(async () => {
   await plane?.stop();
+  rmSync(faultDir, { recursive: true, force: true });
 });
 
 const dashboards = [backendDashboard(EXAMPLE_CONTEXT), collectorsDashboard(EXAMPLE_CONTEXT)];
@@ -107,5 +120,31 @@ describe("contract: every Prometheus name the dashboards and rules use is one th
       'sum by (http_path) (rate(http_server_request_duration_count{job="trackgraph-backend"}[1m]))',
     ]);
     expect(verdict?.missingLabels).toEqual(["http_path"]);
+  });
+});
+
+describe("contract: every log field the dashboards' log panels query is one the backend writes", () => {
+  it("finds each field in the backend's real lines: a request's and a failed request's", async () => {
+    await (await fetch(`${plane.urls.backend}/graph?limit=5`)).text();
+    writeFileSync(faultFile, "");
+    try {
+      await (await fetch(`${plane.urls.backend}/summary?limit=2`)).text();
+    } finally {
+      rmSync(faultFile, { force: true });
+    }
+    // Both lines must be there before the fields are checked, or a late line reads as missing fields.
+    await vi.waitFor(
+      () => {
+        const written = backendLogLines(plane);
+        expect(written.some((l) => l.level === "error")).toBe(true);
+        expect(written.some((l) => l.msg === "request" && l.route === "/graph")).toBe(true);
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+    const lines = backendLogLines(plane);
+    const queries = logQueries([backendDashboard(EXAMPLE_CONTEXT)]);
+    expect(queries.length).toBe(2);
+    const missing = verifyLogFields(queries, lines).flatMap((v) => v.missing.map((f) => `${v.panel}: ${f}`));
+    expect(missing).toEqual([]);
   });
 });

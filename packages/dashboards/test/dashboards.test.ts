@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -22,7 +22,7 @@ import {
 const dashboards = allDashboards(EXAMPLE_CONTEXT);
 const all = Object.values(dashboards);
 /** The panel plugin ids the SDK builds (and Grafana ships): anything else would not render after import. */
-const PANEL_TYPES = new Set(["row", "timeseries", "stat"]);
+const PANEL_TYPES = new Set(["row", "timeseries", "stat", "logs", "table"]);
 
 describe("the dashboards", () => {
   it("have unique uids and titles naming the environment", () => {
@@ -129,6 +129,75 @@ describe("pnpm dashboards:export", () => {
     expect(edge).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(edge.schemaVersion).toBeGreaterThanOrEqual(39);
     expect(JSON.stringify(edge.templating)).toContain('"query":"E2ABCDEF"');
+  });
+
+  const exportWith = (args: string[], cwd = tmpdir()) =>
+    promisify(execFile)(process.execPath, [join(import.meta.dirname, "../dist/export-cli.js"), ...args], {
+      cwd,
+      env: { ...process.env, INIT_CWD: "" },
+      timeout: 10_000,
+    }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: "" }),
+      (e: { code: number; stdout: string; stderr: string; killed?: boolean }) => ({
+        code: e.killed ? -1 : e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
+    );
+  const USAGE_LINE = /^usage: pnpm dashboards:export --out DIR /;
+
+  it("needs --out, and writes nothing without it (a default folder would land in the repository)", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "dashboards-export-"));
+    const result = await exportWith([], cwd);
+    expect(result.code).toBe(2);
+    const [line, usage, rest] = result.stderr.split("\n");
+    expect(line).toBe("dashboards:export: --out DIR is required");
+    expect(usage).toMatch(USAGE_LINE);
+    expect(rest).toBe("");
+    expect(readdirSync(cwd)).toEqual([]);
+    // "$DIR" unset: an empty --out is no folder either.
+    const empty = await exportWith(["--out", ""], cwd);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr.split("\n")[0]).toBe("dashboards:export: --out DIR is required");
+    expect(readdirSync(cwd)).toEqual([]);
+    const help = await exportWith(["--help"]);
+    expect(help).toMatchObject({ code: 0, stderr: "" });
+    expect(help.stdout).toMatch(USAGE_LINE);
+  });
+
+  it.each([
+    ["--region", "not a region", "an AWS region such as eu-west-1"],
+    ["--distribution", '"; DROP', "a CloudFront distribution id (A-Z, 0-9)"],
+    ["--function", "a/b", "a Lambda function name (letters, digits, - and _, at most 64)"],
+    ["--queue", "q q", "an SQS queue name (letters, digits, - and _, at most 80)"],
+    ["--environment", "Prod", "a stack name (a-z, 0-9 and -)"],
+    ["--runbook-base", "javascript:alert(1)/", "an http(s) URL or a repository path"],
+    ["--queue", `${"q".repeat(76)}.fifo`, "an SQS queue name (letters, digits, - and _, at most 80)"],
+  ])("refuses %s %j with one line and exit 2, writing nothing", async (option, value, expected) => {
+    const out = join(mkdtempSync(join(tmpdir(), "dashboards-export-")), "out");
+    const result = await exportWith(["--out", out, option, value]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe(
+      `dashboards:export: ${option} ${JSON.stringify(value)}: expected ${expected}`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("says an empty argument is refused in one line, exit 2", async () => {
+    const result = await exportWith(["--out", "x", ""]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe("dashboards:export: Unexpected argument ''");
+  });
+
+  it("says an unknown option in one line, without parseArgs's hint", async () => {
+    const result = await exportWith(["--out", "x", "--bogus"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")[0]).toBe("dashboards:export: unknown option --bogus");
+    const noValue = await exportWith(["--out", "--region", "eu-west-1"]);
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr.split("\n")[0]).toBe(
+      "dashboards:export: --out needs a value, not the option --region (write --out=--region if that is the value)",
+    );
   });
 
   const exportTo = (out: string) =>

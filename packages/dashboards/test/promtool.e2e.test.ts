@@ -124,4 +124,60 @@ describe("the Prometheus rules, checked by promtool (Debian's prometheus package
     );
     expect(result).not.toBe(0);
   });
+
+  it("fails the inhibition-order cases when each target waits only as long as its source", async () => {
+    // The timings before the order was checked: BackendMetricsAbsent 5m, BackendDroppingSpans 10m.
+    const shortened = RULE_GROUPS.map((g) => ({
+      ...g,
+      rules: g.rules.map((r) =>
+        "alert" in r && r.alert === "BackendMetricsAbsent"
+          ? { ...r, for: "5m" }
+          : "alert" in r && r.alert === "BackendDroppingSpans"
+            ? { ...r, for: "10m" }
+            : r,
+      ),
+    }));
+    writeFileSync(join(work, "unordered.yaml"), rulesYaml(shortened));
+    const ordering = ALERT_CASES.filter(
+      (c) =>
+        c.name.startsWith("inhibition order") &&
+        c.checks.some((k) => k.at === "25m" && k.expect.length === 0),
+    );
+    expect(ordering.map((c) => c.alert)).toEqual(["BackendMetricsAbsent", "BackendDroppingSpans"]);
+    for (const c of ordering) {
+      const quietAtSource = { ...c, checks: c.checks.filter((k) => k.expect.length === 0) };
+      const file = join(work, `unordered-${c.alert}.test.yaml`);
+      writeFileSync(file, testFile([quietAtSource]).replace("rules.yaml", "unordered.yaml"));
+      const out = await run(promtool, ["test", "rules", file], { cwd: work }).then(
+        () => "passed",
+        (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
+      );
+      expect(out, c.alert).toMatch(new RegExp(`alertname: ${c.alert}, time: 25m`));
+    }
+  });
+  it("fails the end-of-incident cases when the sources do not keep firing", async () => {
+    const unheld = RULE_GROUPS.map((g) => ({
+      ...g,
+      rules: g.rules.map((r) => {
+        if (!("alert" in r)) return r;
+        const { keep_firing_for: _dropped, ...rest } = r;
+        return rest;
+      }),
+    }));
+    writeFileSync(join(work, "unheld.yaml"), rulesYaml(unheld));
+    const sources = ALERT_CASES.filter(
+      (c) => c.name.startsWith("end of incident") && c.alert.startsWith("Telemetry"),
+    );
+    expect(sources.map((c) => c.alert)).toEqual(["TelemetryScraperAbsent", "TelemetryProxyAbsent"]);
+    for (const c of sources) {
+      const file = join(work, `unheld-${c.alert}.test.yaml`);
+      writeFileSync(file, testFile([c]).replace("rules.yaml", "unheld.yaml"));
+      const out = await run(promtool, ["test", "rules", file], { cwd: work }).then(
+        () => "passed",
+        (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
+      );
+      const lastTargetFiring = c.checks[0]?.at;
+      expect(out, c.alert).toMatch(new RegExp(`alertname: ${c.alert}, time: ${lastTargetFiring}`));
+    }
+  });
 });

@@ -11,12 +11,9 @@ import {
   ruleGroups,
   rulesYaml,
 } from "../src/index.js";
+import { ALERT_TOPICS } from "./targets.js";
 
-const options = {
-  pageTopicArn: "arn:aws:sns:eu-west-1:123456789012:tg-alerts-page",
-  ticketTopicArn: "arn:aws:sns:eu-west-1:123456789012:tg-alerts",
-  region: "eu-west-1",
-};
+const options = ALERT_TOPICS;
 
 /** One Alertmanager matcher (`name="v"`, `name=~"re"`) against a label set. */
 function matches(matcher: string, labels: Record<string, string | undefined>): boolean {

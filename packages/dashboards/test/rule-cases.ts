@@ -67,12 +67,12 @@ export const ALERT_CASES: AlertCase[] = [
   },
   {
     alert: "BackendDroppingSpans",
-    name: "60 spans a minute dropped for 15 minutes",
-    series: [{ series: `trackgraph_otel_spans_dropped_total{${B}}`, values: "0+60x20" }],
-    checks: once("15m", [
+    name: "60 spans a minute dropped for 25 minutes",
+    series: [{ series: `trackgraph_otel_spans_dropped_total{${B}}`, values: "0+60x30" }],
+    checks: once("25m", [
       {
         labels: {},
-        annotations: { description: "1 spans/s dropped for 10 minutes; check the proxy's health." },
+        annotations: { description: "1 spans/s dropped for 20 minutes; check the proxy's health." },
       },
     ]),
   },
@@ -88,27 +88,26 @@ export const ALERT_CASES: AlertCase[] = [
 /* Absence: each collector's self-telemetry and the backend's up                                    */
 /* ------------------------------------------------------------------------------------------------ */
 
-for (const [alert, selector, job] of [
-  [
-    "TelemetryScraperAbsent",
-    'otelcol_process_uptime_seconds_total{job="telemetry-scraper"}',
-    "telemetry-scraper",
-  ],
-  ["TelemetryProxyAbsent", 'otelcol_process_uptime_seconds_total{job="telemetry-proxy"}', "telemetry-proxy"],
-  [
-    "BackendMetricsAbsent",
-    'up{job="trackgraph-backend", instance="backend.example:443"}',
-    "trackgraph-backend",
-  ],
+const SCRAPER_UPTIME = 'otelcol_process_uptime_seconds_total{job="telemetry-scraper"}';
+const PROXY_UPTIME = 'otelcol_process_uptime_seconds_total{job="telemetry-proxy"}';
+const BACKEND_UP = 'up{job="trackgraph-backend", instance="backend.example:443"}';
+
+for (const [alert, selector, job, forMinutes] of [
+  ["TelemetryScraperAbsent", SCRAPER_UPTIME, "telemetry-scraper", 5],
+  ["TelemetryProxyAbsent", PROXY_UPTIME, "telemetry-proxy", 5],
+  ["BackendMetricsAbsent", BACKEND_UP, "trackgraph-backend", 8],
 ] as const) {
+  // The last sample is at minute 10: a closed 10-minute window (Prometheus 2) is empty from minute 21, so
+  // the alert is quiet a minute before 20 + `for` and fires a minute after.
   ALERT_CASES.push(
     {
       alert,
-      name: `${job}'s series stop after 10 minutes: quiet while the 10-minute window holds them, firing 5 minutes after it empties`,
+      name: `${job}'s series stop after 10 minutes: quiet while the 10-minute window holds them, firing ${forMinutes} minutes after it empties`,
       series: [{ series: selector, values: "1x10" }],
       checks: [
         { at: "18m", expect: [] },
-        { at: "26m", expect: [{ labels: { job }, annotations: {} }] },
+        { at: `${20 + forMinutes - 1}m`, expect: [] },
+        { at: `${20 + forMinutes + 1}m`, expect: [{ labels: { job }, annotations: {} }] },
       ],
     },
     {
@@ -122,6 +121,148 @@ for (const [alert, selector, job] of [
     },
   );
 }
+
+/*
+ * Inhibition order. Alertmanager inhibits a target only while its source fires: if one fault raises both
+ * and the target fires first, its message goes out before the inhibit rule can hold it. Each case below is
+ * one fault, checked at the first evaluation at which the source fires: the source fires, the target does
+ * not yet. (Minute 25: the last sample, at minute 9, is still inside a closed 10-minute window at 19, as
+ * Prometheus 2 (Debian's) reads ranges; 5 minutes of `for` from minute 20.)
+ */
+const SOURCE_FIRES = "25m";
+const SOURCE_QUIET = "24m";
+
+// A dead scraper stops its self-telemetry and the backend's `up` together; the backend's last scrape can
+// come up to a scrape interval (30 s) earlier, a minute here.
+const deadScraper = [
+  { series: SCRAPER_UPTIME, values: "1x9" },
+  { series: BACKEND_UP, values: "1x8" },
+];
+ALERT_CASES.push(
+  {
+    alert: "TelemetryScraperAbsent",
+    name: "inhibition order, dead scraper: the source quiet a minute before it fires",
+    series: deadScraper,
+    checks: once(SOURCE_QUIET, []),
+  },
+  {
+    alert: "TelemetryScraperAbsent",
+    name: "inhibition order, dead scraper: the source fires",
+    series: deadScraper,
+    checks: once(SOURCE_FIRES, [{ labels: { job: "telemetry-scraper" }, annotations: {} }]),
+  },
+  {
+    alert: "BackendMetricsAbsent",
+    name: "inhibition order, dead scraper: the target still quiet when the source fires, firing later",
+    series: deadScraper,
+    checks: [
+      { at: SOURCE_FIRES, expect: [] },
+      { at: "30m", expect: [{ labels: { job: "trackgraph-backend" }, annotations: {} }] },
+    ],
+  },
+);
+
+// A dead proxy: its self-telemetry stops and the backend drops spans from the next minute on.
+const deadProxy = [
+  { series: PROXY_UPTIME, values: "1x9" },
+  { series: `trackgraph_otel_spans_dropped_total{${B}}`, values: counter([0, 9], [60, 40]) },
+];
+ALERT_CASES.push(
+  {
+    alert: "TelemetryProxyAbsent",
+    name: "inhibition order, dead proxy: the source fires",
+    series: deadProxy,
+    checks: [
+      { at: SOURCE_QUIET, expect: [] },
+      { at: SOURCE_FIRES, expect: [{ labels: { job: "telemetry-proxy" }, annotations: {} }] },
+    ],
+  },
+  {
+    alert: "BackendDroppingSpans",
+    name: "inhibition order, dead proxy: the target still quiet when the source fires, firing later",
+    series: deadProxy,
+    checks: [
+      { at: SOURCE_FIRES, expect: [] },
+      {
+        at: "35m",
+        expect: [
+          {
+            labels: {},
+            annotations: { description: "1 spans/s dropped for 20 minutes; check the proxy's health." },
+          },
+        ],
+      },
+    ],
+  },
+);
+
+/*
+ * End of an incident. Inhibition ends when its source resolves: a target still firing then goes out. Each
+ * case is one fault and its repair, checked at the last evaluation at which the target still fires: the
+ * source must still fire (its `keep_firing_for`), and it must resolve after.
+ */
+// The scraper is back at minute 30; the backend's first `up` lands a minute later (a scrape and an
+// evaluation after the scraper's own series).
+const restoredScraper = [
+  { series: SCRAPER_UPTIME, values: "1x9 _x20 1x20" },
+  { series: BACKEND_UP, values: "1x8 _x22 1x20" },
+];
+ALERT_CASES.push(
+  {
+    alert: "BackendMetricsAbsent",
+    name: "end of incident, restored scraper: the target fires until the backend's up returns",
+    series: restoredScraper,
+    checks: [
+      { at: "30m", expect: [{ labels: { job: "trackgraph-backend" }, annotations: {} }] },
+      { at: "31m", expect: [] },
+    ],
+  },
+  {
+    alert: "TelemetryScraperAbsent",
+    name: "end of incident, restored scraper: the source still fires when the target last does, then resolves",
+    series: restoredScraper,
+    checks: [
+      { at: "30m", expect: [{ labels: { job: "telemetry-scraper" }, annotations: {} }] },
+      { at: "34m", expect: [] },
+    ],
+  },
+);
+
+// The proxy is back at minute 40 and the backend stops dropping spans then; its 5-minute rate clears
+// five minutes later.
+const restoredProxy = [
+  { series: PROXY_UPTIME, values: "1x9 _x30 1x20" },
+  { series: `trackgraph_otel_spans_dropped_total{${B}}`, values: counter([0, 9], [60, 31], [0, 20]) },
+];
+ALERT_CASES.push(
+  {
+    alert: "BackendDroppingSpans",
+    name: "end of incident, restored proxy: the target fires until its rate window holds no drop",
+    series: restoredProxy,
+    checks: [
+      {
+        at: "44m",
+        expect: [
+          {
+            labels: {},
+            // One minute of drops (60) left in the 5-minute window: 0.2 per second.
+            annotations: { description: "200m spans/s dropped for 20 minutes; check the proxy's health." },
+          },
+        ],
+      },
+      { at: "45m", expect: [] },
+    ],
+  },
+  {
+    alert: "TelemetryProxyAbsent",
+    name: "end of incident, restored proxy: the source still fires when the target last does, then resolves",
+    series: restoredProxy,
+    checks: [
+      { at: "44m", expect: [{ labels: { job: "telemetry-proxy" }, annotations: {} }] },
+      { at: "48m", expect: [] },
+    ],
+  },
+);
 
 /** The other collectors' series do not hide one collector's absence. */
 ALERT_CASES.push({

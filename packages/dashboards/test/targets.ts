@@ -11,3 +11,10 @@ export const TARGETS: AlarmTargets = {
   edge5xxRatio: 0.05,
   logHeartbeatMinutes: 60,
 };
+
+/** The alert topics and region a stack gives the Alertmanager definition. */
+export const ALERT_TOPICS = {
+  pageTopicArn: "arn:aws:sns:eu-west-1:123456789012:tg-alerts-page",
+  ticketTopicArn: "arn:aws:sns:eu-west-1:123456789012:tg-alerts",
+  region: "eu-west-1",
+};

@@ -38,6 +38,13 @@ export function toEmfLines(
   metrics.forEach((metric, index) => {
     validateMetric(metric, index, nowMs);
   });
+  const lines: string[] = [];
+  for (const group of groupByTimeAndDimensions(metrics)) lines.push(...groupDocuments(group, namespace));
+  return lines;
+}
+
+/** Metrics that share timestamp and dimensions, oldest group first. */
+function groupByTimeAndDimensions(metrics: readonly Metric[]): Group[] {
   const groups = new Map<string, Group>();
   for (const metric of sortMetrics(metrics)) {
     const dimensions = Object.fromEntries(
@@ -51,60 +58,69 @@ export function toEmfLines(
     }
     group.metrics.push(metric);
   }
+  return [...groups.values()].sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/** One group's documents: at most 100 metrics and 100 values of each per document. */
+function groupDocuments(group: Group, namespace: string): string[] {
+  // Two metrics of one name in one document would be merged by EMF; keep names unique per document.
+  const byName = new Map<string, number[]>();
+  const definitions = new Map<string, Metric>();
+  for (const metric of group.metrics) {
+    byName.set(metric.name, [...(byName.get(metric.name) ?? []), ...samples(metric)]);
+    if (!definitions.has(metric.name)) definitions.set(metric.name, metric);
+  }
   const lines: string[] = [];
-  for (const group of [...groups.values()].sort((a, b) => a.timestamp - b.timestamp)) {
-    // Two metrics of one name in one document would be merged by EMF; keep names unique per document.
-    const byName = new Map<string, number[]>();
-    const definitions = new Map<string, Metric>();
-    for (const metric of group.metrics) {
-      byName.set(metric.name, [...(byName.get(metric.name) ?? []), ...samples(metric)]);
-      if (!definitions.has(metric.name)) definitions.set(metric.name, metric);
-    }
-    const names = [...byName.keys()];
-    for (let m = 0; m < names.length; m += MAX_METRICS_PER_DOCUMENT) {
-      const chunk = names.slice(m, m + MAX_METRICS_PER_DOCUMENT);
-      const rounds = Math.max(
-        ...chunk.map((n) => Math.ceil((byName.get(n)?.length ?? 0) / MAX_VALUES_PER_METRIC)),
-      );
-      for (let r = 0; r < rounds; r++) {
-        const present = chunk.filter((n) => (byName.get(n)?.length ?? 0) > r * MAX_VALUES_PER_METRIC);
-        const values: Record<string, number | number[]> = {};
-        for (const name of present) {
-          const slice = (byName.get(name) ?? []).slice(
-            r * MAX_VALUES_PER_METRIC,
-            (r + 1) * MAX_VALUES_PER_METRIC,
-          );
-          values[name] = slice.length === 1 ? (slice[0] as number) : slice;
-        }
-        lines.push(
-          JSON.stringify({
-            _aws: {
-              Timestamp: group.timestamp,
-              CloudWatchMetrics: [
-                {
-                  Namespace: namespace,
-                  Dimensions: [Object.keys(group.dimensions)],
-                  Metrics: present.map((name) => {
-                    const d = definitions.get(name);
-                    return {
-                      Name: name,
-                      ...(d?.unit === undefined ? {} : { Unit: d.unit }),
-                      ...(d?.storageResolution === undefined
-                        ? {}
-                        : { StorageResolution: d.storageResolution }),
-                    };
-                  }),
-                },
-              ],
-            },
-            ...group.dimensions,
-            ...values,
-          }),
+  const names = [...byName.keys()];
+  for (let m = 0; m < names.length; m += MAX_METRICS_PER_DOCUMENT) {
+    const chunk = names.slice(m, m + MAX_METRICS_PER_DOCUMENT);
+    const rounds = Math.max(
+      ...chunk.map((n) => Math.ceil((byName.get(n)?.length ?? 0) / MAX_VALUES_PER_METRIC)),
+    );
+    for (let r = 0; r < rounds; r++) {
+      const present = chunk.filter((n) => (byName.get(n)?.length ?? 0) > r * MAX_VALUES_PER_METRIC);
+      const values: Record<string, number | number[]> = {};
+      for (const name of present) {
+        const slice = (byName.get(name) ?? []).slice(
+          r * MAX_VALUES_PER_METRIC,
+          (r + 1) * MAX_VALUES_PER_METRIC,
         );
+        values[name] = slice.length === 1 ? (slice[0] as number) : slice;
       }
+      lines.push(JSON.stringify(emfDocument(group, namespace, present, definitions, values)));
     }
   }
   return lines;
+}
+
+function emfDocument(
+  group: Group,
+  namespace: string,
+  names: readonly string[],
+  definitions: ReadonlyMap<string, Metric>,
+  values: Record<string, number | number[]>,
+): Record<string, unknown> {
+  return {
+    _aws: {
+      Timestamp: group.timestamp,
+      CloudWatchMetrics: [
+        {
+          Namespace: namespace,
+          Dimensions: [Object.keys(group.dimensions)],
+          Metrics: names.map((name) => {
+            const d = definitions.get(name);
+            return {
+              Name: name,
+              ...(d?.unit === undefined ? {} : { Unit: d.unit }),
+              ...(d?.storageResolution === undefined ? {} : { StorageResolution: d.storageResolution }),
+            };
+          }),
+        },
+      ],
+    },
+    ...group.dimensions,
+    ...values,
+  };
 }
 
 /** Writes {@link toEmfLines} to a stream (for example process.stdout in a Lambda). */

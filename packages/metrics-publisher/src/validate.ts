@@ -33,19 +33,48 @@ function checkValue(value: number, what: string, fail: (problem: string) => neve
   }
 }
 
+type Fail = (problem: string) => never;
+
 /**
  * Checks one metric against every PutMetricData rule we can check locally, so a bad metric fails before
  * any request is sent rather than in the middle of a publish.
  */
 export function validateMetric(metric: Metric, index: number, nowMs: number): void {
-  const fail = (problem: string): never => {
+  const fail: Fail = (problem) => {
     throw new MetricValidationError(index, String(metric.name), problem);
   };
-  if (typeof metric.name !== "string" || metric.name.length === 0 || metric.name.length > LIMITS.nameLength) {
+  checkName(metric.name, fail);
+  checkDimensions(metric.dimensions ?? {}, fail);
+  checkTimestamp(metric.timestamp, nowMs, fail);
+  if (
+    metric.storageResolution !== undefined &&
+    metric.storageResolution !== 1 &&
+    metric.storageResolution !== 60
+  ) {
+    fail(`storage resolution ${metric.storageResolution}; it must be 1 or 60`);
+  }
+  switch (metric.kind) {
+    case "counter":
+    case "gauge":
+      checkValue(metric.value, "value", fail);
+      break;
+    case "distribution":
+      checkDistribution(metric.values, metric.counts, fail);
+      break;
+    default:
+      fail(`unknown kind "${(metric as { kind: unknown }).kind}"`);
+  }
+}
+
+function checkName(name: unknown, fail: Fail): void {
+  if (typeof name !== "string" || name.length === 0 || name.length > LIMITS.nameLength) {
     fail(`the name must be 1 to ${LIMITS.nameLength} characters`);
   }
-  if (!PRINTABLE_ASCII.test(metric.name)) fail("the name must be printable ASCII");
-  const dimensions = Object.entries(metric.dimensions ?? {});
+  if (!PRINTABLE_ASCII.test(name)) fail("the name must be printable ASCII");
+}
+
+function checkDimensions(dimensionMap: Record<string, string>, fail: Fail): void {
+  const dimensions = Object.entries(dimensionMap);
   if (dimensions.length > LIMITS.dimensionsPerDatum) {
     fail(`${dimensions.length} dimensions; CloudWatch accepts at most ${LIMITS.dimensionsPerDatum}`);
   }
@@ -65,44 +94,32 @@ export function validateMetric(metric: Metric, index: number, nowMs: number): vo
     }
     if (hasControlCharacter(value)) fail(`dimension "${name}" value contains control characters`);
   }
-  const time = metric.timestamp instanceof Date ? metric.timestamp.getTime() : Number.NaN;
+}
+
+function checkTimestamp(timestamp: Date, nowMs: number, fail: Fail): void {
+  const time = timestamp instanceof Date ? timestamp.getTime() : Number.NaN;
   if (Number.isNaN(time)) fail("the timestamp is not a valid Date");
   if (time < nowMs - LIMITS.maxAgeMs) {
-    fail(`timestamp ${metric.timestamp.toISOString()} is more than two weeks old; CloudWatch rejects it`);
+    fail(`timestamp ${timestamp.toISOString()} is more than two weeks old; CloudWatch rejects it`);
   }
   if (time > nowMs + LIMITS.maxAheadMs) {
-    fail(`timestamp ${metric.timestamp.toISOString()} is more than two hours ahead; CloudWatch rejects it`);
+    fail(`timestamp ${timestamp.toISOString()} is more than two hours ahead; CloudWatch rejects it`);
   }
-  if (
-    metric.storageResolution !== undefined &&
-    metric.storageResolution !== 1 &&
-    metric.storageResolution !== 60
-  ) {
-    fail(`storage resolution ${metric.storageResolution}; it must be 1 or 60`);
+}
+
+function checkDistribution(values: readonly number[], counts: readonly number[], fail: Fail): void {
+  if (values.length !== counts.length) {
+    fail(`${values.length} values but ${counts.length} counts; they must pair up`);
   }
-  switch (metric.kind) {
-    case "counter":
-    case "gauge":
-      checkValue(metric.value, "value", fail);
-      break;
-    case "distribution": {
-      if (metric.values.length !== metric.counts.length) {
-        fail(`${metric.values.length} values but ${metric.counts.length} counts; they must pair up`);
-      }
-      // One pass; the Set for distinctness is only built when the values are not already ascending.
-      let ascending = true;
-      for (let i = 0; i < metric.values.length; i++) {
-        const v = metric.values[i] as number;
-        const c = metric.counts[i] as number;
-        checkValue(v, `values[${i}]`, fail);
-        if (!Number.isFinite(c) || c < 0) fail(`counts[${i}] ${c} must be a finite number of 0 or more`);
-        if (i > 0 && v <= (metric.values[i - 1] as number)) ascending = false;
-      }
-      if (!ascending && new Set(metric.values).size !== metric.values.length)
-        fail("values must be distinct (add their counts instead)");
-      break;
-    }
-    default:
-      fail(`unknown kind "${(metric as { kind: unknown }).kind}"`);
+  // One pass; the Set for distinctness is only built when the values are not already ascending.
+  let ascending = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    const c = counts[i] as number;
+    checkValue(v, `values[${i}]`, fail);
+    if (!Number.isFinite(c) || c < 0) fail(`counts[${i}] ${c} must be a finite number of 0 or more`);
+    if (i > 0 && v <= (values[i - 1] as number)) ascending = false;
   }
+  if (!ascending && new Set(values).size !== values.length)
+    fail("values must be distinct (add their counts instead)");
 }
