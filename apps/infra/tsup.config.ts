@@ -1,12 +1,13 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
 export default defineConfig({
-  entry: { main: "src/main.ts", "checkov-cli": "src/checkov-cli.ts", "infra-diff": "src/diff/cli.ts" },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  sourcemap: true,
-  clean: true,
+  ...nodeBuild,
+  entry: {
+    main: "src/main.ts",
+    "checkov-cli": "src/review/checkov-cli.ts",
+    "infra-diff": "src/review/cli.ts",
+  },
   // cdktf, constructs and the provider stay in node_modules: one instance of each, loaded lazily by deep import.
   external: [/^cdktf/, /^constructs/, /^@cdktf\//, /^@trackgraph\//],
 });

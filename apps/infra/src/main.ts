@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { argumentProblem } from "@trackgraph/cli-args";
 import { TerraformStack } from "cdktf";
 import { buildApp } from "./app.js";
 import { ConfigError, loadBootstrapConfigs, loadStackConfigs } from "./config/load.js";
@@ -19,6 +20,8 @@ function main(argv: string[]): number {
   // `pnpm synth -- --stack x` hands the `--` on (pnpm 10); it separates pnpm's options, not ours.
   const args = argv[0] === "--" ? argv.slice(1) : argv;
   const { values } = parseArgs({ args, options: { stack: { type: "string" } }, strict: true });
+  // An empty --stack ("$STACK" unset) must not mean every stack, and a full synth's cleanup with it.
+  if (values.stack === "") throw new SynthUsageError("--stack needs a stack name, not an empty one");
   const only = values.stack ?? process.env.TRACKGRAPH_STACK;
   const outdir = process.env.CDKTF_OUTDIR ?? here("../../../cdktf.out");
   const started = performance.now();
@@ -71,10 +74,27 @@ function removeStaleStacks(stacksDir: string, current: Set<string>): void {
   }
 }
 
+const USAGE = "usage: pnpm synth [-- --stack NAME]";
+
+/** A command line synth cannot take: one line and the usage, exit 2. */
+class SynthUsageError extends Error {
+  override readonly name = "SynthUsageError";
+}
+
+/** A command line synth refuses (ours, or util.parseArgs's), as one line. */
+function usageError(error: unknown, argv: readonly string[]): string | undefined {
+  if (error instanceof SynthUsageError) return error.message;
+  return argumentProblem(error, argv)?.text;
+}
+
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof ConfigError) {
+  const usage = usageError(error, process.argv.slice(2));
+  if (usage !== undefined) {
+    process.stderr.write(`synth: ${usage} (${USAGE})\n`);
+    process.exitCode = 2;
+  } else if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 1;
   } else {

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
+  BACKEND_ERROR_LINES_METRIC,
+  BACKEND_LOG_NAMESPACE,
   catalogueAlerts,
   DOCUMENTED_AWS_METRICS,
   FAILURE_MODES,
@@ -168,8 +170,21 @@ describe("contract: every metric an alarm reads is one our code emits or one AWS
     }
   });
 
+  it("reads TrackGraph/Backend's error lines from the metric filter the stack makes on the backend's logs", () => {
+    const ours = read.filter((m) => m.namespace === BACKEND_LOG_NAMESPACE);
+    expect(new Set(ours.map((m) => m.name))).toEqual(new Set([BACKEND_ERROR_LINES_METRIC]));
+    for (const m of ours) expect(m.dimensions, m.alarm).toEqual([]);
+    for (const [variant, json] of Object.entries(variants)) {
+      const filters = resources(json, "aws_cloudwatch_log_metric_filter") as Block[];
+      expect(
+        filters.map((f) => [f.metric_transformation.namespace, f.metric_transformation.name]),
+        variant,
+      ).toEqual([[BACKEND_LOG_NAMESPACE, BACKEND_ERROR_LINES_METRIC]]);
+    }
+  });
+
   it("reads every AWS metric as AWS documents it: namespace, name and dimensions, with the page that says so", () => {
-    const theirs = read.filter((m) => m.namespace !== NAMESPACE);
+    const theirs = read.filter((m) => m.namespace !== NAMESPACE && m.namespace !== BACKEND_LOG_NAMESPACE);
     expect(theirs.length).toBeGreaterThan(15);
     for (const m of theirs) {
       const doc = DOCUMENTED_AWS_METRICS.find((d) => d.namespace === m.namespace && d.metric === m.name);

@@ -1,3 +1,4 @@
+import { defaultBackendLogGroup } from "@trackgraph/dashboards";
 import { describe, expect, it } from "vitest";
 import { policyDocuments, resources, synthStack } from "./synth.js";
 
@@ -187,6 +188,24 @@ describe("backend.platform: ecs-express", () => {
     );
   });
 
+  it("logs to /ecs/<service>, the group the dashboards read by default and the ECS detector puts on traces", () => {
+    // The bootstrap's ECS detector reads `awslogs-group` from the task metadata into `aws.log.group.names`,
+    // which X-Ray's trace-to-logs link queries (the local plane's logs e2e test shows that path).
+    const [id, group] = Object.entries(express.resource.aws_cloudwatch_log_group ?? {}).find(([, g]) =>
+      String((g as Block).name).endsWith("-backend"),
+    ) as [string, Block];
+    expect(container.aws_logs_configuration[0].log_group).toBe(`\${aws_cloudwatch_log_group.${id}.name}`);
+    expect(group.name).toBe(defaultBackendLogGroup("test"));
+  });
+
+  it("sets nothing that could turn on the local plane's fault switch", () => {
+    // The backend honours TRACKGRAPH_FAULT_FILE only as environment "local" with a loopback AWS endpoint.
+    const names = [...Object.keys(env), ...container.secret.map((s: Block) => s.name)];
+    expect(names).not.toContain("TRACKGRAPH_FAULT_FILE");
+    expect(names).not.toContain("AWS_ENDPOINT_URL");
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).not.toMatch(/deployment\.environment\.name=local\b/);
+  });
+
   it("fills the same secrets from Secrets Manager through the execution role, which reads exactly them", () => {
     const secrets = Object.fromEntries(container.secret.map((s: Block) => [s.name, s.value_from]));
     expect(Object.keys(secrets).sort()).toEqual(["METRICS_TOKEN", "TRACKGRAPH_OTEL_BEARER_TOKEN"]);
@@ -268,7 +287,7 @@ describe("backend.platform: ecs-express", () => {
 
   it("keeps the load balancer's deletion protection on, except on disposable stacks", () => {
     expect(only("aws_lb").enable_deletion_protection).toBe(true);
-    const dev = synthStack({ backend: { platform: "ecs-express" }, forceDestroyBuckets: true }).json;
+    const dev = synthStack({ backend: { platform: "ecs-express" }, disposable: true }).json;
     expect(resources(dev, "aws_lb")[0]?.enable_deletion_protection).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateCheckov, formatGateResult } from "../src/checkov-gate.js";
+import { evaluateCheckov, formatGateResult } from "../src/review/checkov-gate.js";
 
 const stack = {
   "//": { checkov: { "policy-doc_AAAA0000": ["checkov:skip=CKV_AWS_111:key policies name no resource"] } },

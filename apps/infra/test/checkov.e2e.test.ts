@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCheckovGate } from "../src/checkov-cli.js";
+import { runCheckovGate } from "../src/review/checkov-cli.js";
 
 const app = join(import.meta.dirname, "..", "dist", "main.js");
 const configs = join(import.meta.dirname, "..", "config");

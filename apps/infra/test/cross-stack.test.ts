@@ -262,6 +262,20 @@ const NAME_LIMITS: Record<string, Record<string, number>> = {
   aws_security_group: { name: 255 },
 };
 
+/** Every literal name in `json` longer than its service allows (NAME_LIMITS), as `type.id.attribute = value`. */
+function namesOverLimit(json: TerraformJson): string[] {
+  return Object.entries(NAME_LIMITS).flatMap(([type, limits]) =>
+    Object.entries(json.resource[type] ?? {}).flatMap(([id, body]) =>
+      Object.entries(limits).flatMap(([attribute, max]) => {
+        const value = body[attribute];
+        return typeof value === "string" && !value.includes("${") && value.length > max
+          ? [`${type}.${id}.${attribute} = ${value} (${value.length} > ${max})`]
+          : [];
+      }),
+    ),
+  );
+}
+
 describe("names fit AWS's limits for the longest project and stack names the schema accepts", () => {
   const project = "p".repeat(32 - 1).padEnd(32, "x");
   const stack = "s".repeat(MAX_STACK_PREFIX - project.length - 1);
@@ -293,19 +307,9 @@ describe("names fit AWS's limits for the longest project and stack names the sch
         },
       },
     });
-    const tooLong: string[] = [];
-    for (const json of [env, boot].map((s) => JSON.parse(Testing.synth(s, true)) as TerraformJson)) {
-      for (const [type, limits] of Object.entries(NAME_LIMITS)) {
-        for (const [id, body] of Object.entries(json.resource[type] ?? {})) {
-          for (const [attribute, max] of Object.entries(limits)) {
-            const value = body[attribute];
-            if (typeof value === "string" && !value.includes("${") && value.length > max) {
-              tooLong.push(`${type}.${id}.${attribute} = ${value} (${value.length} > ${max})`);
-            }
-          }
-        }
-      }
-    }
+    const tooLong = [env, boot].flatMap((s) =>
+      namesOverLimit(JSON.parse(Testing.synth(s, true)) as TerraformJson),
+    );
     expect(tooLong).toEqual([]);
   });
 });

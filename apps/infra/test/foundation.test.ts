@@ -44,9 +44,9 @@ describe("stack foundation", () => {
     });
   });
 
-  it("makes three private buckets", () => {
+  it("makes four private buckets (site, logs, data, Athena's results)", () => {
     const { text, json } = synthStack();
-    expect(resources(json, "aws_s3_bucket")).toHaveLength(3);
+    expect(resources(json, "aws_s3_bucket")).toHaveLength(4);
     expect(
       Testing.toHaveResourceWithProperties(text, S3Bucket.tfResourceType, {
         bucket_prefix: "trackgraph-test-site-",

@@ -15,6 +15,7 @@ const STAR_RESOURCE_ALLOWED: Record<string, string> = {
   ListPrometheusWorkspaces: "aps:ListWorkspaces has no resource-level permissions",
   ReadCloudWatchMetrics: "CloudWatch metric reads have no resource-level permissions",
   ReadTraces: "X-Ray's trace reads have no resource-level permissions",
+  BackendStopLogQueries: "logs:StopQuery has no resource-level permissions",
   ServiceLinkedRoles:
     "iam:CreateServiceLinkedRole, in the boundary, limited by an iam:AWSServiceName condition",
 };

@@ -140,7 +140,12 @@ describe("log pipeline", () => {
         s.actions.some((a) => a === "s3:ListBucket" || a === "s3:*" || a === "*") &&
         (s.resources ?? []).includes(refAt(json, "aws_s3_bucket", "storage/logs/bucket", "arn")),
     );
-    expect(listers.map((s) => s.sid)).toEqual(["ListAccessLogs"]);
+    // Grafana's Athena grant lists it too, under the same prefix only.
+    expect(listers.map((s) => s.sid)).toEqual(["ListAccessLogs", "ListAthenaLogs"]);
+    for (const s of listers)
+      expect(s.condition, s.sid).toEqual([
+        { test: "StringLike", variable: "s3:prefix", values: ["edge-logs/*"] },
+      ]);
   });
 
   it("exposes what other services need as outputs", () => {

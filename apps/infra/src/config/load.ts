@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { z } from "zod";
-import { MAX_STACK_PREFIX, stackFileSchema, type TrackgraphConfig } from "./schema.js";
+import {
+  FORCE_DESTROY_DEPRECATION,
+  MAX_STACK_PREFIX,
+  stackFileSchema,
+  type TrackgraphConfig,
+} from "./schema.js";
 
 /** A stack file could not be read or does not match the schema. The message names file, key and value. */
 export class ConfigError extends Error {
@@ -36,6 +41,43 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
+/** Zod's type names, as a config's reader says them. */
+const TYPE_NAMES: Record<string, string> = {
+  int: "a whole number",
+  array: "a list",
+  object: "an object",
+  record: "an object",
+  boolean: "true or false",
+};
+
+/** Zod's own messages start so; the schema's messages (say what is expected) are used as they are. */
+const ZOD_DEFAULT = /^(Invalid input|Too small|Too big|Invalid option)/;
+
+/** What a key expected, in the words of the error line ("got 42, expected a string"). */
+function expectation(issue: z.core.$ZodIssue): string {
+  if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
+  const bound = (kind: string, limit: unknown, origin: unknown) =>
+    origin === "string" && kind === "at least" && limit === 1
+      ? "a non-empty string"
+      : origin === "string"
+        ? `a string of ${kind} ${String(limit)} characters`
+        : origin === "array"
+          ? `${kind} ${String(limit)} ${limit === 1 ? "item" : "items"}`
+          : `a number ${kind} ${String(limit)}`;
+  switch (issue.code) {
+    case "invalid_type":
+      return TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`;
+    case "too_small":
+      return bound(issue.inclusive === false ? "more than" : "at least", issue.minimum, issue.origin);
+    case "too_big":
+      return bound(issue.inclusive === false ? "less than" : "at most", issue.maximum, issue.origin);
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}
+
 function formatIssues(file: string, raw: unknown, error: z.ZodError): string {
   const lines = error.issues.map((issue) => {
     const path = issue.path.map(String).join(".") || "(root)";
@@ -46,9 +88,15 @@ function formatIssues(file: string, raw: unknown, error: z.ZodError): string {
       const key = String(issue.path.at(-1));
       return `  ${path}: key "${key}" not allowed, expected ${issue.issues[0]?.message ?? issue.message}`;
     }
-    return `  ${path}: got ${describeValue(valueAt(raw, issue.path))}, expected ${issue.message}`;
+    return `  ${path}: got ${describeValue(valueAt(raw, issue.path))}, expected ${expectation(issue)}`;
   });
   return `${file}: invalid stack config\n${lines.join("\n")}`;
+}
+
+/** Whether a (valid) stack file still names `disposable` by its old key. */
+function usesOldDisposableKey(raw: unknown): boolean {
+  const trackgraph = (raw as { trackgraph?: Record<string, unknown> }).trackgraph;
+  return trackgraph?.forceDestroyBuckets !== undefined;
 }
 
 /** Deeper than any stack config goes; deeper input would overflow the validator's recursion. */
@@ -70,7 +118,12 @@ function tooDeep(root: unknown): string | undefined {
  * Parses one stack file's content; production defaults fill every key it leaves out. With `stack`, also
  * checks that the names derived from project and stack fit AWS's limits.
  */
-export function parseStackConfig(file: string, text: string, stack?: string): TrackgraphConfig {
+export function parseStackConfig(
+  file: string,
+  text: string,
+  stack?: string,
+  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): TrackgraphConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -84,6 +137,7 @@ export function parseStackConfig(file: string, text: string, stack?: string): Tr
   const result = stackFileSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(formatIssues(file, raw, result.error));
   const config = result.data.trackgraph;
+  if (usesOldDisposableKey(raw)) warn(`${file}: ${FORCE_DESTROY_DEPRECATION}`);
   const prefix = `${config.project}-${stack}`;
   if (stack !== undefined && prefix.length > MAX_STACK_PREFIX) {
     throw new ConfigError(
@@ -117,12 +171,15 @@ export function loadStackConfig(file: string): StackConfig {
  * environment's (the app adds the dashboards stack). An unknown name is an error.
  */
 export function loadStackConfigs(dir: string, only?: string): StackConfig[] {
-  const files = readdirSync(dir)
-    .filter((name) => name.endsWith(".json") && !isTemplate(name))
-    .sort();
+  const files = stackFiles(dir);
   if (only !== undefined) {
     // `<environment>-dashboards` is synthesized with its environment stack, whose config it reads.
     const environment = only.endsWith(DASHBOARDS_SUFFIX) ? only.slice(0, -DASHBOARDS_SUFFIX.length) : only;
+    if (!STACK_NAME.test(environment)) {
+      throw new ConfigError(
+        `stack "${only}" is not a stack name (lower-case letters, digits and dashes, as its config file in ${dir} is named)`,
+      );
+    }
     const name = `${environment}.json`;
     if (!files.includes(name)) {
       throw new ConfigError(
@@ -131,7 +188,27 @@ export function loadStackConfigs(dir: string, only?: string): StackConfig[] {
     }
     return [loadStackConfig(join(dir, name))];
   }
+  if (files.length === 0) {
+    // A mistyped folder must not synthesize nothing and call it done (a full synth then clears cdktf.out).
+    throw new ConfigError(
+      `${dir}: no stack config in this folder (a <stack>.json; example*.json are templates)`,
+    );
+  }
   return files.map((name) => loadStackConfig(join(dir, name)));
+}
+
+/** The stack files of the config folder, sorted; a folder that is missing or no folder is a ConfigError. */
+function stackFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what =
+      code === "ENOENT" ? "no such folder" : code === "ENOTDIR" ? "not a folder" : `cannot read (${code})`;
+    throw new ConfigError(`${dir}: ${what}; the stack configs are read from here (TRACKGRAPH_CONFIG_DIR)`);
+  }
+  return names.filter((name) => name.endsWith(".json") && !isTemplate(name)).sort();
 }
 
 /**
@@ -139,9 +216,7 @@ export function loadStackConfigs(dir: string, only?: string): StackConfig[] {
  * its bootstrap, and synthesizing one environment must not fail on another environment's file.
  */
 export function loadBootstrapConfigs(dir: string): StackConfig[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".json") && !isTemplate(name))
-    .sort()
+  return stackFiles(dir)
     .filter((name) => {
       try {
         const raw = JSON.parse(readFileSync(join(dir, name), "utf8")) as { trackgraph?: { kind?: unknown } };

@@ -1,4 +1,6 @@
+import { BACKEND_ENV } from "@trackgraph/backend-otel/env";
 import { z } from "zod";
+import { logQueriesSchema } from "./log-queries.js";
 
 /**
  * The longest `<project>-<stack>` that keeps every name we derive from it within AWS's limits: the longest
@@ -208,7 +210,31 @@ const SIZES = [
   "4096/8192",
 ] as const;
 
-const RESERVED_ENV = /^(PORT|AWS_.*|METRICS_TOKEN|OTEL_EXPORTER_OTLP_HEADERS)$/;
+/** One of {@link SIZES}: `<CPU units>/<MiB>`. */
+export type ServiceSizeName = (typeof SIZES)[number];
+
+/** A size as the numbers the service constructs take. */
+export function serviceSize(size: ServiceSizeName): { cpu: number; memoryMiB: number } {
+  const [cpu, memoryMiB] = size.split("/").map(Number) as [number, number];
+  return { cpu, memoryMiB };
+}
+
+/**
+ * What a config may not set on the backend, as a variable or a secret: what the stack sets itself (a
+ * config value would be silently overridden, or would override the stack's token), and what would turn on
+ * the local plane's fault switch (its file, and the resource attributes that say "local").
+ */
+const STACK_SET_ENV = [
+  BACKEND_ENV.port,
+  BACKEND_ENV.metricsToken,
+  BACKEND_ENV.dataSource,
+  BACKEND_ENV.dataBucket,
+  BACKEND_ENV.faultFile,
+  "OTEL_EXPORTER_OTLP_HEADERS",
+  "OTEL_RESOURCE_ATTRIBUTES",
+  "TRACKGRAPH_OTEL_BEARER_TOKEN",
+];
+const RESERVED_ENV = new RegExp(`^(AWS_.*|${STACK_SET_ENV.join("|")})$`);
 
 const backendSchema = z
   .object({
@@ -232,10 +258,15 @@ const backendSchema = z
       .record(envName, z.string().max(4096))
       .default({})
       .refine((env) => Object.keys(env).every((k) => !RESERVED_ENV.test(k)), {
-        message: "PORT, AWS_*, METRICS_TOKEN and OTEL_EXPORTER_OTLP_HEADERS are set by the stack",
+        message: `no variable the stack sets itself (AWS_*, ${STACK_SET_ENV.join(", ")})`,
       }),
     /** Environment variable -> secret. METRICS_TOKEN (protects /metrics) is always there. */
-    secrets: z.record(envName, secretSchema).default({}),
+    secrets: z
+      .record(envName, secretSchema)
+      .default({})
+      .refine((env) => Object.keys(env).every((k) => !RESERVED_ENV.test(k)), {
+        message: `no variable the stack sets itself (AWS_*, ${STACK_SET_ENV.join(", ")})`,
+      }),
     /** Sampling ratio of the backend's tracer (parent-based). */
     traceSampleRatio: z.number().min(0).max(1).default(0.1),
   })
@@ -294,9 +325,16 @@ const observabilitySchema = z
       .object({
         proxyImage: imageSchema.default({ repository: "collector-proxy" }),
         scraperImage: imageSchema.default({ repository: "collector-scraper" }),
+        // At most 2 minutes: the absence alerts read a 10-minute window, and BackendMetricsAbsent waits
+        // 3 minutes longer than TelemetryScraperAbsent so that the inhibit rule holds; a scrape interval
+        // plus an evaluation (1m) must fit in that margin.
         scrapeInterval: z
           .string()
           .regex(/^\d+[sm]$/, "a duration such as 30s")
+          .refine(
+            (d) => Number.parseInt(d, 10) * (d.endsWith("m") ? 60 : 1) <= 120,
+            "at most 2m (the absence alerts' ordering margin)",
+          )
           .default("30s"),
       })
       .strict()
@@ -343,6 +381,7 @@ export const trackgraphConfigSchema = z
     domain: domainSchema.optional(),
     site: siteSchema.default(siteSchema.parse({})),
     logPipeline: logPipelineSchema.default(logPipelineSchema.parse({})),
+    logQueries: logQueriesSchema.default(logQueriesSchema.parse({})),
     github: githubSchema.optional(),
     /** Extra tags on every taggable resource, besides project, stack and owner. */
     tags: z
@@ -358,8 +397,13 @@ export const trackgraphConfigSchema = z
         z.string().max(256),
       )
       .default({}),
-    /** Keep data buckets when the stack is destroyed (`force_destroy` stays off). */
-    forceDestroyBuckets: z.boolean().default(false),
+    /**
+     * A stack that may be thrown away (dev): `destroy` empties the buckets, the load balancer and the
+     * idempotency table lose deletion protection, and deleted secrets go at once (no recovery window).
+     */
+    disposable: z.boolean().optional(),
+    /** The old name of `disposable`, still accepted: the loader maps it and prints a deprecation line. */
+    forceDestroyBuckets: z.boolean().optional(),
     bootstrap: bootstrapSchema.default(bootstrapSchema.parse({})),
     backend: backendSchema.default(backendSchema.parse({})),
     network: networkSchema.default(networkSchema.parse({})),
@@ -370,7 +414,19 @@ export const trackgraphConfigSchema = z
     message:
       "a bootstrap stack needs github.repository (the repository whose workflows may assume its roles)",
     path: ["github"],
-  });
+  })
+  .refine((c) => c.disposable === undefined || c.forceDestroyBuckets === undefined, {
+    message: 'only "disposable" (forceDestroyBuckets is its old name: give one of them)',
+    path: ["forceDestroyBuckets"],
+  })
+  .transform(({ forceDestroyBuckets, disposable, ...rest }) => ({
+    ...rest,
+    disposable: disposable ?? forceDestroyBuckets ?? false,
+  }));
+
+/** The line the loader prints (stderr) for a stack file that still says `forceDestroyBuckets`. */
+export const FORCE_DESTROY_DEPRECATION =
+  'trackgraph.forceDestroyBuckets is deprecated: rename it to "disposable" (the same switch: it also turns off deletion protection and the secrets\' recovery window)';
 
 export const stackFileSchema = z.object({ trackgraph: trackgraphConfigSchema }).strict();
 

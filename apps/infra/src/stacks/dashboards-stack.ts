@@ -1,17 +1,25 @@
-import { allDashboards, DATASOURCES, grafanaDatasourceAlerts } from "@trackgraph/dashboards";
+import {
+  allDashboards,
+  athenaJsonData,
+  BACKEND_LOG_GROUP_VARIABLE,
+  DATASOURCES,
+  grafanaDatasourceAlerts,
+} from "@trackgraph/dashboards";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { TrackgraphConfig } from "../config/schema.js";
+import { withTextVariable } from "../grafana/dashboard-variables.js";
 import { GrafanaProvider, GrafanaResource } from "../grafana/provider.js";
 import { configureStateBackend } from "./state-backend.js";
 import type { TrackgraphStack } from "./trackgraph-stack.js";
 
 export interface DashboardsStackProps {
   /** `<environment stack>-dashboards`. */
-  stackName: string;
-  config: TrackgraphConfig;
+  readonly stackName: string;
+  /** The environment's validated config (a stack reads the config; constructs get flat props). */
+  readonly config: TrackgraphConfig;
   /** The environment stack whose Grafana workspace, AMP workspace and alert topic this stack fills. */
-  observability: TrackgraphStack;
+  readonly observability: TrackgraphStack;
 }
 
 const FOLDER_UID = "trackgraph";
@@ -82,6 +90,31 @@ export class DashboardsStack extends TerraformStack {
         provider,
       ),
     ];
+    const logQueries = observability.logQueries;
+    if (logQueries !== undefined) {
+      // The edge dashboard's raw-log panel queries through it: the workgroup's enforced settings hold the
+      // results location and the bytes-scanned cutoff.
+      dataSources.push(
+        new GrafanaResource(
+          this,
+          "athena",
+          "grafana_data_source",
+          {
+            type: DATASOURCES.athena.type,
+            uid: DATASOURCES.athena.uid,
+            name: "Amazon Athena",
+            json_data_encoded: JSON.stringify(
+              athenaJsonData({
+                region,
+                database: logQueries.table.databaseName,
+                workgroup: logQueries.workgroup.workgroupName,
+              }),
+            ),
+          },
+          provider,
+        ),
+      );
+    }
 
     const folder = new GrafanaResource(
       this,
@@ -97,6 +130,14 @@ export class DashboardsStack extends TerraformStack {
       deadLetterQueue: observability.logPipeline.deadLetterQueue.name,
       environment: observability.naming.stack,
     });
+    // The backend's log panels read the group its stdout really goes to, which only the stack knows.
+    const backend = dashboards["backend.json"];
+    if (backend !== undefined)
+      dashboards["backend.json"] = withTextVariable(
+        backend,
+        BACKEND_LOG_GROUP_VARIABLE,
+        observability.backendLogs.logGroupName,
+      );
     for (const [file, dashboard] of Object.entries(dashboards)) {
       new GrafanaResource(
         this,

@@ -1,9 +1,9 @@
+import { Naming } from "../blocks/naming.js";
 import type { StackConfig } from "../config/load.js";
 import { DASHBOARDS_SUFFIX } from "../config/load.js";
 import type { TrackgraphConfig } from "../config/schema.js";
-import { GRAFANA_TOKEN_SECONDS } from "../constructs/grafana-service-account.js";
+import { GRAFANA_TOKEN_SECONDS } from "../features/grafana-service-account.js";
 import { IMAGE_CONTEXTS, IMAGE_ROLES, repositoryName } from "./images.js";
-import { Naming } from "./naming.js";
 import type { TrackgraphStack } from "./trackgraph-stack.js";
 
 /**

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, relative } from "node:path";
+import type { ImageReference } from "../blocks/container-image.js";
 import type { TrackgraphConfig } from "../config/schema.js";
-import type { ImageReference } from "../constructs/container-image.js";
 
 /** The images a TrackGraph environment runs, by the role they play. */
 export type ImageRole = "backend" | "proxy" | "scraper";

@@ -1,23 +1,32 @@
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
-import type { TrackgraphConfig } from "../config/schema.js";
-import { Alerting } from "../constructs/alerting.js";
-import { BACKEND_SERVICE_NAME, Backend } from "../constructs/backend.js";
-import type { ImageReference } from "../constructs/container-image.js";
-import { Edge } from "../constructs/edge.js";
-import { EncryptionKey } from "../constructs/encryption-key.js";
-import type { CollectorContext } from "../constructs/fargate-collector.js";
-import { GrafanaServiceAccount } from "../constructs/grafana-service-account.js";
-import { LogPipeline } from "../constructs/log-pipeline.js";
-import { MetricsScraper } from "../constructs/metrics-scraper.js";
-import { networkPlacement } from "../constructs/network.js";
-import { ServiceSecrets } from "../constructs/service-secrets.js";
-import { Storage } from "../constructs/storage.js";
-import { TelemetryPlane } from "../constructs/telemetry-plane.js";
-import { TelemetryProxy } from "../constructs/telemetry-proxy.js";
+import {
+  BACKEND_ERROR_LINE_PATTERN,
+  BACKEND_ERROR_LINES_METRIC,
+  BACKEND_LOG_NAMESPACE,
+} from "@trackgraph/dashboards";
+import { Aspects, type TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
+import { withoutAddressGroups } from "../blocks/address-group.js";
+import { AwsScope } from "../blocks/aws-scope.js";
+import type { ImageReference } from "../blocks/container-image.js";
+import { EncryptionKey } from "../blocks/encryption-key.js";
+import { boundaryPolicyName, Naming } from "../blocks/naming.js";
+import { networkPlacement } from "../blocks/network.js";
+import { ServiceSecrets } from "../blocks/service-secrets.js";
+import { serviceSize, type TrackgraphConfig } from "../config/schema.js";
+import { Alerting, defaultBackendTarget } from "../features/alerting.js";
+import { BACKEND_SERVICE_NAME, Backend } from "../features/backend.js";
+import { BackendLogs } from "../features/backend-logs.js";
+import type { CollectorContext } from "../features/collector-context.js";
+import { Edge } from "../features/edge.js";
+import { GrafanaServiceAccount } from "../features/grafana-service-account.js";
+import { LogPipeline } from "../features/log-pipeline.js";
+import { LogQueries } from "../features/log-queries.js";
+import { MetricsScraper } from "../features/metrics-scraper.js";
+import { Storage } from "../features/storage.js";
+import { TelemetryPlane } from "../features/telemetry-plane.js";
+import { TelemetryProxy } from "../features/telemetry-proxy.js";
 import { ApplyOrder } from "./apply-order.js";
 import { type ImageRole, resolveImages } from "./images.js";
-import { boundaryPolicyName, Naming } from "./naming.js";
 import { PermissionsBoundary } from "./permissions-boundary.js";
 import { awsProvider } from "./provider.js";
 import { configureStateBackend } from "./state-backend.js";
@@ -31,14 +40,19 @@ export interface StackArtifacts {
 }
 
 export interface TrackgraphStackProps {
-  stackName: string;
-  config: TrackgraphConfig;
-  artifacts: StackArtifacts;
+  /** The stack's name: its config file's name. */
+  readonly stackName: string;
+  /** The validated config: only the stack reads it, and hands each construct flat props. */
+  readonly config: TrackgraphConfig;
+  /** The Lambda zip and image tags the build made. */
+  readonly artifacts: StackArtifacts;
 }
 
 /** One TrackGraph environment: storage, edge, log pipeline, backend and telemetry. */
 export class TrackgraphStack extends TerraformStack {
   readonly naming: Naming;
+  /** The account, partition and region, for every ARN the stack builds. */
+  readonly aws: AwsScope;
   readonly key: EncryptionKey;
   readonly storage: Storage;
   readonly edge: Edge;
@@ -49,6 +63,10 @@ export class TrackgraphStack extends TerraformStack {
   readonly scraper: MetricsScraper;
   readonly alerting: Alerting;
   readonly grafanaAccess: GrafanaServiceAccount;
+  /** SQL over the raw CloudFront logs (Athena); absent with `logQueries.enabled: false`. */
+  readonly logQueries?: LogQueries | undefined;
+  /** The backend's error-line metric and Grafana's access to its log group. */
+  readonly backendLogs: BackendLogs;
   readonly secrets: ServiceSecrets;
   /** What each image of the stack is (repository, tag or digest). */
   readonly images: Record<ImageRole, ImageReference>;
@@ -66,66 +84,91 @@ export class TrackgraphStack extends TerraformStack {
       region: "us-east-1",
     });
     this.naming = new Naming(config, stackName);
+    // Its data sources were first made inside the key: they keep those addresses.
+    this.aws = new AwsScope(this, "aws-scope", { addressPrefix: "key" });
     this.key = new EncryptionKey(this, "key", {
+      aws: this.aws,
       alias: this.naming.name("data"),
       description: `TrackGraph ${stackName}: data at rest (buckets, tables, queues, logs)`,
     });
     Aspects.of(this).add(
-      new PermissionsBoundary(
-        `arn:${this.key.partition}:iam::${this.key.accountId}:policy/${boundaryPolicyName(config.project)}`,
-      ),
+      new PermissionsBoundary(this.aws.arn("iam", `policy/${boundaryPolicyName(config.project)}`, "")),
     );
     this.storage = new Storage(this, "storage", {
       naming: this.naming,
       key: this.key,
       logRetentionDays: config.logPipeline.logRetentionDays,
-      forceDestroy: config.forceDestroyBuckets,
+      disposable: config.disposable,
     });
 
     this.edge = new Edge(this, "edge", {
       naming: this.naming,
-      config,
+      priceClass: config.site.priceClass,
+      spaFallback: config.site.spaFallback,
+      webAclArn: config.site.webAclArn,
+      domain: config.domain,
+      logPrefix: config.logPipeline.prefix,
       site: this.storage.site,
       logs: this.storage.logs,
       key: this.key,
+      aws: this.aws,
       usEast1,
     });
     this.logPipeline = new LogPipeline(this, "log-pipeline", {
       naming: this.naming,
-      config,
+      ...config.logPipeline,
+      disposable: config.disposable,
       logs: this.storage.logs,
       key: this.key,
+      aws: this.aws,
       zipPath: props.artifacts.logParserZip,
     });
 
     this.secrets = new ServiceSecrets(this, "secrets", {
       naming: this.naming,
       key: this.key,
-      forceDestroy: config.forceDestroyBuckets,
+      disposable: config.disposable,
     });
     const secrets = this.secrets;
+    const observability = config.observability;
     this.telemetry = new TelemetryPlane(this, "telemetry", {
       naming: this.naming,
-      config,
+      logRetentionDays: observability.logRetentionDays,
+      sampling: observability.xray,
+      grafanaAuthentication: observability.grafana.authentication,
+      grafanaAdmins: observability.grafana.admins,
       key: this.key,
+      aws: this.aws,
       backendServiceName: BACKEND_SERVICE_NAME,
     });
-    const network = networkPlacement(this, config);
+    const network = networkPlacement(this, config.network);
     const collectors: CollectorContext = {
       naming: this.naming,
-      config,
+      logRetentionDays: observability.logRetentionDays,
+      scrapeInterval: observability.collectors.scrapeInterval,
       key: this.key,
+      aws: this.aws,
       plane: this.telemetry,
       secrets,
       network,
     };
     this.images = resolveImages(config, props.artifacts.imageTags);
     const images = this.images;
-    this.proxy = new TelemetryProxy(this, "telemetry-proxy", { ...collectors, image: images.proxy });
+    this.proxy = new TelemetryProxy(this, "telemetry-proxy", {
+      ...collectors,
+      image: images.proxy,
+      platform: config.backend.platform,
+      disposable: config.disposable,
+    });
+    const { size, secrets: extraSecrets, ...backend } = config.backend;
     this.backend = new Backend(this, "backend-service", {
       naming: this.naming,
-      config,
+      ...backend,
+      ...serviceSize(size),
+      extraSecrets,
+      logRetentionDays: observability.logRetentionDays,
       key: this.key,
+      aws: this.aws,
       secrets,
       spotifyData: this.storage.spotifyData,
       image: images.backend,
@@ -137,28 +180,71 @@ export class TrackgraphStack extends TerraformStack {
       ...collectors,
       image: images.scraper,
       backendTarget: `${this.backend.service.host}:443`,
+      metricsTokenSecretArn: secrets.arn("METRICS_TOKEN"),
     });
 
     this.grafanaAccess = new GrafanaServiceAccount(this, "grafana-access", {
       naming: this.naming,
       plane: this.telemetry,
     });
+    const alerts = config.observability.alerts;
     this.alerting = new Alerting(this, "alerting", {
       naming: this.naming,
-      config,
+      region: config.region,
+      logFunctionTimeoutSeconds: config.logPipeline.timeoutSeconds,
+      logFunctionReservedConcurrency: config.logPipeline.reservedConcurrency,
+      email: alerts.email,
+      edge5xxRatio: alerts.edge5xxRatio,
+      logHeartbeatMinutes: alerts.logHeartbeatMinutes,
+      github: config.github,
+      backend: defaultBackendTarget(this.naming, config.backend),
       key: this.key,
+      aws: this.aws,
       plane: this.telemetry,
       logPipeline: this.logPipeline,
       distributionId: this.edge.distribution.id,
       usEast1,
     });
 
+    this.logQueries = this.queryableLogs(config);
+    this.backendLogs = new BackendLogs(this, "backend-logs", {
+      name: this.naming.name("backend-error-lines"),
+      logGroupName: this.backend.service.applicationLogGroupName,
+      errorLinePattern: BACKEND_ERROR_LINE_PATTERN,
+      metricNamespace: BACKEND_LOG_NAMESPACE,
+      metricName: BACKEND_ERROR_LINES_METRIC,
+      aws: this.aws,
+    });
+    this.backendLogs.grantQueryLogs(this.telemetry.grafanaRole, "Backend");
+
+    this.outputs(config);
+  }
+
+  /** The raw logs as an Athena table, a workgroup and named queries, queried by Grafana's role. */
+  private queryableLogs(config: TrackgraphConfig): LogQueries | undefined {
+    if (!config.logQueries.enabled) return undefined;
+    const queries = new LogQueries(this, "log-queries", {
+      naming: this.naming,
+      logs: this.storage.logs,
+      logsPrefix: config.logPipeline.prefix,
+      distributionIds: [this.edge.distribution.id],
+      key: this.key,
+      aws: this.aws,
+      bytesScannedCutoffPerQuery: config.logQueries.bytesScannedCutoffPerQuery,
+      resultsExpiryDays: config.logQueries.resultsExpiryDays,
+      disposable: config.disposable,
+    });
+    queries.grantQuery(this.telemetry.grafanaRole, "Athena");
+    return queries;
+  }
+  /** What the deploy, the dashboards stack and people read from the stack. */
+  private outputs(config: TrackgraphConfig): void {
     const siteHost = config.domain?.name ?? this.edge.distribution.domainName;
     new TerraformOutput(this, "site_url", { value: `https://${siteHost}`, description: "The static site" });
     new TerraformOutput(this, "distribution_id", { value: this.edge.distribution.id });
-    new TerraformOutput(this, "site_bucket", { value: this.storage.site.name });
-    new TerraformOutput(this, "logs_bucket", { value: this.storage.logs.name });
-    new TerraformOutput(this, "spotify_data_bucket", { value: this.storage.spotifyData.name });
+    new TerraformOutput(this, "site_bucket", { value: this.storage.site.bucketName });
+    new TerraformOutput(this, "logs_bucket", { value: this.storage.logs.bucketName });
+    new TerraformOutput(this, "spotify_data_bucket", { value: this.storage.spotifyData.bucketName });
     new TerraformOutput(this, "log_parser_function", { value: this.logPipeline.function.functionName });
     new TerraformOutput(this, "log_parser_dead_letter_queue", {
       value: this.logPipeline.deadLetterQueue.url,
@@ -177,5 +263,10 @@ export class TrackgraphStack extends TerraformStack {
     // What the deploy mints the dashboards stack's short-lived Grafana token for.
     new TerraformOutput(this, "grafana_workspace_id", { value: this.grafanaAccess.workspaceId });
     new TerraformOutput(this, "grafana_service_account_id", { value: this.grafanaAccess.serviceAccountId });
+  }
+
+  /** Resources in an address group keep the address they would have without it. */
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    return super.allocateLogicalId(withoutAddressGroups(element));
   }
 }
