@@ -1,11 +1,8 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
 export default defineConfig({
+  ...nodeBuild,
   entry: { index: "src/index.ts" },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
   dts: true,
-  sourcemap: true,
-  clean: true,
 });

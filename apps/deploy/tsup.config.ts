@@ -1,11 +1,8 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
 export default defineConfig({
+  ...nodeBuild,
   entry: { index: "src/index.ts", cli: "src/cli.ts" },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
   dts: { entry: { index: "src/index.ts" } },
-  sourcemap: true,
-  clean: true,
 });

@@ -1,11 +1,13 @@
 import { defineConfig } from "tsup";
+import { nodeBuild } from "../../tsup.base.js";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", cli: "src/cli.ts", "lambda-runner": "src/lambda-runner.ts" },
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
+  ...nodeBuild,
+  entry: {
+    index: "src/index.ts",
+    cli: "src/cli.ts",
+    "plane-cli": "src/plane-cli.ts",
+    "lambda-runner": "src/lambda-runner.ts",
+  },
   dts: { entry: { index: "src/index.ts" } },
-  sourcemap: true,
-  clean: true,
 });

@@ -162,8 +162,10 @@ describe("the images' /healthcheck program", () => {
     try {
       const result = await check(String(port));
       expect(result.code).toBe(1);
+      // Its own timeout, not the test's 15 s kill (code -1 above), ended it; a loaded machine may start
+      // the process late, so no upper bound on the wall time.
+      expect(result.stderr).toContain("Client.Timeout exceeded");
       expect(result.ms).toBeGreaterThanOrEqual(1_900);
-      expect(result.ms).toBeLessThan(4_500);
     } finally {
       for (const socket of sockets) socket.destroy();
       server.close();

@@ -328,6 +328,51 @@ function registryOf(m: DeployManifest, region: string): string {
   return `${m.accountId ?? "ACCOUNT"}.dkr.ecr.${region}.amazonaws.com`;
 }
 
+/** The images that ECR lacks and deploy may build; stops on one it must not build or cannot push. */
+async function imagesToPush(s: Session, account: Account, images: ManifestImage[]): Promise<ManifestImage[]> {
+  const toPush: ManifestImage[] = [];
+  for (const image of images) {
+    const state = await account.image(image);
+    if (state === "present") {
+      s.note(`${imageName(image)}: ${image.tag === null ? "in ECR" : "already pushed"}`);
+      continue;
+    }
+    if (image.tag === null)
+      throw new DeployStop(
+        `${imageName(image)} is not in ECR (${image.region}): push it there, or change the pinned digest (deploy never builds a digest-pinned image)`,
+      );
+    if (state === "no-repository")
+      throw new DeployStop(
+        `ECR repository ${image.repository} does not exist in ${image.region}: add it to the bootstrap stack's bootstrap.ecrRepositories`,
+      );
+    toPush.push(image);
+  }
+  // Every context is checked before the first login, so a missing one stops the step before any push.
+  for (const image of toPush)
+    if (!existsSync(s.layout.abs(image.context)))
+      throw new DeployStop(
+        `the build context ${image.context} of ${imageName(image)} is missing: synth builds it (run without --no-synth, or \`pnpm turbo run container\`)`,
+      );
+  return toPush;
+}
+
+/** Logs in once per region, then builds and pushes each image. */
+async function pushImages(s: Session, account: Account, toPush: ManifestImage[]): Promise<void> {
+  const registries = new Map<string, string>();
+  for (const region of new Set(toPush.map((i) => i.region))) {
+    const login = await account.ecrLogin(region);
+    await s.exec("docker", ["login", "--username", login.username, "--password-stdin", login.registry], {
+      input: login.password,
+    });
+    registries.set(region, login.registry);
+  }
+  for (const image of toPush) {
+    const ref = `${registries.get(image.region)}/${image.repository}:${image.tag}`;
+    await s.exec("docker", ["build", "--platform", "linux/amd64", "-t", ref, image.context]);
+    await s.exec("docker", ["push", ref]);
+  }
+}
+
 async function deployEnvironment(s: Session, target: { stack: string }): Promise<void> {
   await s.synthStep(target.stack);
   const manifest = loadManifest(s.layout.abs(s.layout.manifestFile(target.stack)));
@@ -413,41 +458,7 @@ async function deployEnvironment(s: Session, target: { stack: string }): Promise
     async () => {
       if (m.images.length === 0) return s.note("none");
       const account = await s.account();
-      const toPush: ManifestImage[] = [];
-      for (const image of m.images) {
-        const state = await account.image(image);
-        if (state === "present") {
-          s.note(`${imageName(image)}: ${image.tag === null ? "in ECR" : "already pushed"}`);
-          continue;
-        }
-        if (image.tag === null)
-          throw new DeployStop(
-            `${imageName(image)} is not in ECR (${image.region}): push it there, or change the pinned digest (deploy never builds a digest-pinned image)`,
-          );
-        if (state === "no-repository")
-          throw new DeployStop(
-            `ECR repository ${image.repository} does not exist in ${image.region}: add it to the bootstrap stack's bootstrap.ecrRepositories`,
-          );
-        toPush.push(image);
-      }
-      for (const image of toPush)
-        if (!existsSync(s.layout.abs(image.context)))
-          throw new DeployStop(
-            `the build context ${image.context} of ${imageName(image)} is missing: synth builds it (run without --no-synth, or \`pnpm turbo run container\`)`,
-          );
-      const registries = new Map<string, string>();
-      for (const region of new Set(toPush.map((i) => i.region))) {
-        const login = await account.ecrLogin(region);
-        await s.exec("docker", ["login", "--username", login.username, "--password-stdin", login.registry], {
-          input: login.password,
-        });
-        registries.set(region, login.registry);
-      }
-      for (const image of toPush) {
-        const ref = `${registries.get(image.region)}/${image.repository}:${image.tag}`;
-        await s.exec("docker", ["build", "--platform", "linux/amd64", "-t", ref, image.context]);
-        await s.exec("docker", ["push", ref]);
-      }
+      await pushImages(s, account, await imagesToPush(s, account, m.images));
     },
   );
 

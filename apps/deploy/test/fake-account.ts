@@ -40,28 +40,32 @@ export class FakeAccount implements Account {
   private sync(): void {
     const entries = readLog(this.log);
     for (const entry of entries.slice(this.seen)) {
-      const args = entry.argv;
-      if ((entry.prog === "terraform" || entry.prog === "tofu") && args.includes("apply")) {
-        const dir = args.find((a) => a.startsWith("-chdir="))?.slice("-chdir=".length) ?? "";
-        const bootstrap = this.manifest.bootstrap;
-        if (bootstrap !== null && dir.endsWith(`/${bootstrap.stack}`)) {
-          if (bootstrap.stateBucket !== null) this.buckets.add(bootstrap.stateBucket);
-          const regions = new Set([bootstrap.region, ...this.manifest.images.map((i) => i.region)]);
-          for (const region of regions)
-            for (const repository of bootstrap.repositories) this.repositories.add(`${region}/${repository}`);
-        }
-        for (const target of args.filter((a) => a.startsWith("-target="))) {
-          const secret = this.manifest.secrets.find((s) => `-target=${s.address}` === target);
-          if (secret !== undefined && !this.secrets.has(secret.name)) this.secrets.set(secret.name, "empty");
-        }
-      }
-      if (entry.prog === "docker" && args[0] === "push") {
-        const ref = args[1] ?? "";
-        const region = /\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\//.exec(ref)?.[1] ?? "";
-        this.images.add(`${region}/${ref.slice(ref.indexOf("/") + 1)}`);
-      }
+      if ((entry.prog === "terraform" || entry.prog === "tofu") && entry.argv.includes("apply"))
+        this.applied(entry.argv);
+      if (entry.prog === "docker" && entry.argv[0] === "push") this.pushed(entry.argv[1] ?? "");
     }
     this.seen = entries.length;
+  }
+
+  /** A Terraform apply: the bootstrap stack makes its bucket and repositories, a targeted one its secrets. */
+  private applied(args: string[]): void {
+    const dir = args.find((a) => a.startsWith("-chdir="))?.slice("-chdir=".length) ?? "";
+    const bootstrap = this.manifest.bootstrap;
+    if (bootstrap !== null && dir.endsWith(`/${bootstrap.stack}`)) {
+      if (bootstrap.stateBucket !== null) this.buckets.add(bootstrap.stateBucket);
+      const regions = new Set([bootstrap.region, ...this.manifest.images.map((i) => i.region)]);
+      for (const region of regions)
+        for (const repository of bootstrap.repositories) this.repositories.add(`${region}/${repository}`);
+    }
+    for (const target of args.filter((a) => a.startsWith("-target="))) {
+      const secret = this.manifest.secrets.find((s) => `-target=${s.address}` === target);
+      if (secret !== undefined && !this.secrets.has(secret.name)) this.secrets.set(secret.name, "empty");
+    }
+  }
+
+  private pushed(ref: string): void {
+    const region = /\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\//.exec(ref)?.[1] ?? "";
+    this.images.add(`${region}/${ref.slice(ref.indexOf("/") + 1)}`);
   }
 
   async callerIdentity(region: string) {

@@ -3,7 +3,14 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type CollectorImage, imageConfigYaml } from "@trackgraph/collector";
-import { answers, freePort, type PeerProcess, repoRoot, startPeer } from "@trackgraph/test-peers";
+import {
+  answers,
+  freePort,
+  type PeerProcess,
+  PeerStartError,
+  repoRoot,
+  startPeer,
+} from "@trackgraph/test-peers";
 
 const run = promisify(execFile);
 
@@ -46,25 +53,34 @@ export async function startCollector(
   const binary = await collectorBinary();
   const configFile = join(workDir, `${image}.yaml`);
   writeFileSync(configFile, imageConfigYaml(image));
-  const [healthPort, telemetryPort] = [await freePort(), await freePort()];
-  const peer = await startPeer({
-    name: `collector (${image})`,
-    command: binary,
-    args: [`--config=file:${configFile}`],
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: workDir,
-      AWS_EC2_METADATA_DISABLED: "true",
-      COLLECTOR_BIND_HOST: "127.0.0.1",
-      HEALTH_PORT: String(healthPort),
-      TELEMETRY_PORT: String(telemetryPort),
-      ...env,
-    },
-    ready: () => answers(`http://127.0.0.1:${healthPort}/`),
-  });
-  return Object.assign(peer, {
-    telemetryUrl: `http://127.0.0.1:${telemetryPort}/metrics`,
-    healthUrl: `http://127.0.0.1:${healthPort}/`,
-    configFile,
-  });
+  // freePort's port is free when picked, not when the collector binds it: on a busy machine another
+  // process (an outgoing connection's source port) can take it in between. Pick new ports and retry.
+  for (let attempt = 1; ; attempt++) {
+    const [healthPort, telemetryPort] = [await freePort(), await freePort()];
+    try {
+      const peer = await startPeer({
+        name: `collector (${image})`,
+        command: binary,
+        args: [`--config=file:${configFile}`],
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: workDir,
+          AWS_EC2_METADATA_DISABLED: "true",
+          COLLECTOR_BIND_HOST: "127.0.0.1",
+          HEALTH_PORT: String(healthPort),
+          TELEMETRY_PORT: String(telemetryPort),
+          ...env,
+        },
+        ready: () => answers(`http://127.0.0.1:${healthPort}/`),
+      });
+      return Object.assign(peer, {
+        telemetryUrl: `http://127.0.0.1:${telemetryPort}/metrics`,
+        healthUrl: `http://127.0.0.1:${healthPort}/`,
+        configFile,
+      });
+    } catch (error) {
+      const taken = error instanceof PeerStartError && /address already in use/.test(error.message);
+      if (!taken || attempt >= 3) throw error;
+    }
+  }
 }

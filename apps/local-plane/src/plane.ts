@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { XRayClient } from "@aws-sdk/client-xray";
-import { COLLECTOR_ENV as E } from "@trackgraph/collector";
+import { BACKEND_ENV } from "@trackgraph/backend-otel/env";
+import { type CollectorImage, COLLECTOR_ENV as E } from "@trackgraph/collector";
 import {
+  type AlertmanagerServer,
   answers,
   freePort,
   type MotoServer,
@@ -16,6 +18,12 @@ import {
   startPeer,
   startPrometheus,
 } from "@trackgraph/test-peers";
+import {
+  type PlaneAlerting,
+  type PlaneAlertingOptions,
+  startAlertmanagerEarly,
+  wireAlerting,
+} from "./alerting.js";
 import { type RunningCollector, startCollector } from "./collector.js";
 
 export interface LocalPlaneOptions {
@@ -30,6 +38,21 @@ export interface LocalPlaneOptions {
    * a misconfigured service looks like).
    */
   backendEnv?: Record<string, string>;
+  /**
+   * Alerting as in AMP: Prometheus evaluates this rule file and sends what fires to an Alertmanager that
+   * delivers to SNS topics in moto, each with an SQS queue subscribed (see alerting.ts).
+   */
+  alerting?: PlaneAlertingOptions;
+}
+
+/** Breaks and restores components of a running plane, for alert tests. */
+export interface PlaneFaults {
+  /** Turns the backend's fault switch on (its history reads answer 503) or off. */
+  backend5xx(on: boolean): void;
+  /** Stops a collector, as a crash would (`plane.proxy` / `plane.scraper` stay the stopped process). */
+  stopCollector(image: CollectorImage): Promise<void>;
+  /** Starts it again with the same settings (the proxy on the same OTLP port). */
+  startCollector(image: CollectorImage): Promise<void>;
 }
 
 export interface LocalPlane {
@@ -40,6 +63,9 @@ export interface LocalPlane {
   backend: PeerProcess;
   /** An X-Ray client pointed at the emulator. */
   xray: XRayClient;
+  /** With `options.alerting`: Alertmanager, the alert topics and their queues. */
+  alerting?: PlaneAlerting;
+  faults: PlaneFaults;
   urls: {
     backend: string;
     /** The proxy's OTLP/HTTP receiver. */
@@ -48,6 +74,8 @@ export interface LocalPlane {
     aws: string;
     prometheus: string;
     remoteWrite: string;
+    /** With `options.alerting`. */
+    alertmanager?: string;
   };
   tokens: { metrics: string; collector: string };
   dataBucket: string;
@@ -76,6 +104,16 @@ async function seedHistory(moto: MotoServer): Promise<void> {
   s3.destroy();
 }
 
+/** Prometheus's options: the rule file and the Alertmanager, when the plane alerts. */
+function prometheusAlerting(alerting: PlaneAlertingOptions | undefined, alertmanager?: AlertmanagerServer) {
+  if (alerting === undefined || alertmanager === undefined) return {};
+  return {
+    rules: alerting.rules,
+    alertmanagerUrl: alertmanager.url,
+    evaluationInterval: alerting.evaluationInterval,
+  };
+}
+
 /**
  * Starts the telemetry plane on loopback: moto (X-Ray, S3), Prometheus with its remote-write receiver (as
  * AMP), the proxy and scraper collectors running their image configs in our collector build, and the
@@ -96,10 +134,20 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
-    const [moto, prometheus] = await Promise.all([startMoto(), startPrometheus()]);
+    const alerting = options.alerting;
+    // Alertmanager starts beside moto; Prometheus, which needs its URL, right after it.
+    const alertmanager = alerting ? startAlertmanagerEarly() : Promise.resolve(undefined);
+    const [moto, prometheus, early] = await Promise.all([
+      startMoto(),
+      alertmanager.then((am) => startPrometheus(prometheusAlerting(alerting, am))),
+      alertmanager,
+    ]);
+    if (early) started.push({ stop: () => early.destroy() });
     started.push(moto, { stop: () => prometheus.destroy() });
     log(`moto (X-Ray, S3) on ${moto.endpoint}; prometheus (AMP) on ${prometheus.url}`);
     await seedHistory(moto);
+    const wired = alerting && early ? await wireAlerting(alerting, moto, early) : undefined;
+    if (wired) log(`alertmanager on ${wired.alertmanager.url} -> SNS topics in moto -> one SQS queue each`);
 
     const tokens = {
       metrics: randomBytes(24).toString("hex"),
@@ -113,21 +161,28 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
     };
     const awsEnv = { ...credentials, [E.region]: region, [E.remoteWriteUrl]: prometheus.remoteWriteUrl };
     const otlpPort = await freePort();
-    const proxy = await startCollector("proxy", workDir, {
+    const proxyEnv = {
       ...awsEnv,
       [E.xrayEndpoint]: moto.endpoint,
       [E.otlpPort]: String(otlpPort),
       [E.proxyToken]: tokens.collector,
       [E.scrapeInterval]: interval,
-    });
-    started.push(proxy);
+    };
+    // The collectors the plane runs now (a fault test stops one and starts a new one in its place).
+    const live: Partial<Record<CollectorImage, RunningCollector>> = {};
+    const proxy = await startCollector("proxy", workDir, proxyEnv);
+    live.proxy = proxy;
+    started.push({ stop: async () => live.proxy?.stop() });
     const otlp = `http://127.0.0.1:${otlpPort}`;
     log(`proxy collector: OTLP/HTTP on ${otlp} -> X-Ray (moto), remote write -> prometheus`);
 
+    const faultFile = join(workDir, "backend-5xx");
     const backendPort = await freePort();
     const backendUrl = `http://127.0.0.1:${backendPort}`;
     const backend = await startPeer({
       name: "backend",
+      // Every log line, for the checks that look one up by its trace (under traffic, 20 kB is seconds).
+      outputFile: join(workDir, "backend.log"),
       command: process.execPath,
       args: ["--import", "@trackgraph/otel-bootstrap/register", "dist/server.js"],
       cwd: backendDir,
@@ -137,12 +192,12 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
         AWS_REGION: region,
         AWS_ENDPOINT_URL: moto.endpoint,
         AWS_EC2_METADATA_DISABLED: "true",
-        PORT: String(backendPort),
-        METRICS_TOKEN: tokens.metrics,
-        DATA_SOURCE: "s3",
-        SPOTIFY_DATA_BUCKET: BUCKET,
-        SPOTIFY_DATA_PREFIX: PREFIX,
-        HISTORY_CACHE_SECONDS: String(options.historyCacheSeconds ?? 0),
+        [BACKEND_ENV.port]: String(backendPort),
+        [BACKEND_ENV.metricsToken]: tokens.metrics,
+        [BACKEND_ENV.dataSource]: "s3",
+        [BACKEND_ENV.dataBucket]: BUCKET,
+        [BACKEND_ENV.dataPrefix]: PREFIX,
+        [BACKEND_ENV.historyCacheSeconds]: String(options.historyCacheSeconds ?? 0),
         OTEL_SERVICE_NAME: "trackgraph-backend",
         OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=local",
         OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
@@ -150,6 +205,8 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
         OTEL_TRACES_SAMPLER_ARG: "1",
         OTEL_BSP_SCHEDULE_DELAY: "1000",
         TRACKGRAPH_OTEL_PROMETHEUS_PORT: "embedded",
+        // The backend's fault switch (honoured only as environment local with a loopback AWS endpoint).
+        [BACKEND_ENV.faultFile]: faultFile,
         ...options.backendEnv,
       },
       ready: () => answers(`${backendUrl}/healthz`),
@@ -157,22 +214,36 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
     started.push(backend);
     log(`backend on ${backendUrl} (history from moto S3 s3://${BUCKET}/${PREFIX})`);
 
-    const scraper = await startCollector("scraper", workDir, {
+    const scraperEnv = {
       ...awsEnv,
       [E.backendTarget]: `127.0.0.1:${backendPort}`,
       [E.backendScheme]: "http",
       [E.backendToken]: tokens.metrics,
       [E.scrapeInterval]: interval,
-    });
-    started.push(scraper);
+    };
+    const scraper = await startCollector("scraper", workDir, scraperEnv);
+    live.scraper = scraper;
+    started.push({ stop: async () => live.scraper?.stop() });
     log(`scraper collector: ${backendUrl}/metrics every ${interval} -> remote write -> prometheus`);
 
-    return {
+    const collectorEnv = { proxy: proxyEnv, scraper: scraperEnv };
+    const plane: LocalPlane = {
       moto,
       prometheus,
       proxy,
       scraper,
       backend,
+      ...(wired ? { alerting: wired } : {}),
+      faults: {
+        backend5xx: (on) => (on ? writeFileSync(faultFile, "") : rmSync(faultFile, { force: true })),
+        stopCollector: (image) => plane[image].stop(),
+        startCollector: async (image) => {
+          await plane[image].stop();
+          const next = await startCollector(image, workDir, collectorEnv[image]);
+          live[image] = next;
+          plane[image] = next;
+        },
+      },
       xray: new XRayClient({
         region,
         endpoint: moto.endpoint,
@@ -184,12 +255,14 @@ export async function startLocalPlane(options: LocalPlaneOptions = {}): Promise<
         aws: moto.endpoint,
         prometheus: prometheus.url,
         remoteWrite: prometheus.remoteWriteUrl,
+        ...(wired ? { alertmanager: wired.alertmanager.url } : {}),
       },
       tokens,
       dataBucket: BUCKET,
       dataPrefix: PREFIX,
       stop,
     };
+    return plane;
   } catch (error) {
     await stop();
     throw error;

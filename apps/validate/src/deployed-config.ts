@@ -16,6 +16,10 @@ export async function deployedLambdaEnvironment(stack: string): Promise<Record<s
   try {
     await promisify(execFile)(process.execPath, [join(infra, "dist/main.js"), "--stack", stack], {
       env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+    }).catch((error: { stderr?: string; message: string }) => {
+      // The synth says what was wrong in its first line (`stack "nope" has no config file ...`).
+      const said = (error.stderr ?? "").split("\n").find((line) => line.trim() !== "") ?? error.message;
+      throw new Error(`stack ${stack}: the synth of its Lambda environment failed: ${said.split("\n")[0]}`);
     });
     const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
       resource: {

@@ -11,6 +11,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type LocalPlane, type LocalPlaneOptions, startLocalPlane } from "@trackgraph/local-plane";
+import { AlertInbox, type PlaneAlertingChoice, planeAlerting } from "./alerting.js";
 import { deployedLambdaEnvironment } from "./deployed-config.js";
 import type { ValidationTarget } from "./target.js";
 
@@ -23,6 +24,8 @@ export interface LocalTargetOptions {
   backendEnv?: Record<string, string>;
   timeoutSeconds?: number;
   log?: LocalPlaneOptions["log"];
+  /** The plane's alerting (default: the deployed rules and Alertmanager definition, with fast timings). */
+  alerting?: PlaneAlertingChoice;
 }
 
 export interface LocalTarget extends ValidationTarget {
@@ -48,6 +51,7 @@ export async function startLocalTarget(options: LocalTargetOptions = {}): Promis
   const lambdaEnv = await deployedLambdaEnvironment(stack);
   const plane = await startLocalPlane({
     scrapeInterval: "2s",
+    alerting: planeAlerting(options.alerting ?? { timings: "fast" }),
     ...(options.backendEnv === undefined ? {} : { backendEnv: options.backendEnv }),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
@@ -125,6 +129,15 @@ export async function startLocalTarget(options: LocalTargetOptions = {}): Promis
       backendSpanStats: () => spanStats(plane),
       backendExporter: options.backendEnv?.OTEL_EXPORTER_OTLP_ENDPOINT ?? plane.urls.otlp,
       timeoutSeconds: options.timeoutSeconds ?? 40,
+      ...(plane.alerting
+        ? {
+            alerts: {
+              inbox: new AlertInbox(plane.alerting),
+              faults: plane.faults,
+              alertmanager: plane.alerting.alertmanager,
+            },
+          }
+        : {}),
       stop,
     };
   } catch (error) {

@@ -1,6 +1,9 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { XRayClient } from "@aws-sdk/client-xray";
+import type { PlaneFaults } from "@trackgraph/local-plane";
+import type { AlertmanagerServer } from "@trackgraph/test-peers";
+import type { AlertInbox } from "./alerting.js";
 
 /**
  * What the three checks run against: the local plane, or a deployed stack (from its outputs). The checks
@@ -29,4 +32,9 @@ export interface ValidationTarget {
   backendExporter?: string;
   /** Seconds each check waits for its signal before it fails. */
   timeoutSeconds: number;
+  /**
+   * What the fourth check needs to break a component and read the page: only the local plane has it (a
+   * deployed stack's components are not ours to break from here).
+   */
+  alerts?: { inbox: AlertInbox; faults: PlaneFaults; alertmanager: AlertmanagerServer };
 }

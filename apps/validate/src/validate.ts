@@ -1,3 +1,4 @@
+import { checkBrokenComponentPages } from "./checks/alerting.js";
 import { checkDashboards, type DashboardCheckOptions } from "./checks/dashboards.js";
 import { checkEdge } from "./checks/edge.js";
 import { checkTraces } from "./checks/traces.js";
@@ -8,7 +9,10 @@ export interface ValidationOptions {
   dashboards?: DashboardCheckOptions;
 }
 
-/** The design's three checks, one after the other (each sends its own traffic), against one target. */
+/**
+ * The design's three checks, one after the other (each sends its own traffic), against one target; then,
+ * where the target can break a component (the local plane), the fourth: a broken component pages.
+ */
 export async function runValidation(
   target: ValidationTarget,
   options: ValidationOptions = {},
@@ -17,5 +21,6 @@ export async function runValidation(
     await checkTraces(target),
     await checkDashboards(target, options.dashboards),
     await checkEdge(target),
+    ...(target.alerts === undefined ? [] : [await checkBrokenComponentPages(target)]),
   ];
 }

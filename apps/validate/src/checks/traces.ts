@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { findTrace } from "@trackgraph/local-plane";
+import { type BackendLogLine, backendLogLines, findTrace, logLinesOfTrace } from "@trackgraph/local-plane";
 import { CheckFailed, type CheckResult, runCheck } from "../report.js";
 import type { ValidationTarget } from "../target.js";
 
@@ -11,7 +11,8 @@ function traceRoot(): { id: string; header: string } {
 
 /**
  * Check 1 of the design: traces appear in X-Ray once the backend is up. Sends one request with a sampled
- * X-Amzn-Trace-Id and waits for that trace, with the backend's segment and an S3 subsegment, in X-Ray.
+ * X-Amzn-Trace-Id and waits for that trace, with the backend's segment and an S3 subsegment, in X-Ray;
+ * where the backend's log lines can be read (the local plane), its request line must carry the trace id.
  */
 export function checkTraces(target: ValidationTarget): Promise<CheckResult> {
   const root = traceRoot();
@@ -29,24 +30,23 @@ export function checkTraces(target: ValidationTarget): Promise<CheckResult> {
           `the backend answered ${response.status}`,
           "the backend is not serving; see its logs",
         );
-      try {
-        const trace = await findTrace(
-          target.xray,
-          since,
-          (t) => t.id === root.id && t.segments.some((s) => s.namespace === "aws"),
-          target.timeoutSeconds * 1000,
-        );
-        const backend = trace.segments.find((s) => s.type !== "subsegment");
-        const aws = trace.segments
-          .filter((s) => s.namespace === "aws")
-          .map((s) => `${s.name} ${s.aws?.operation}`);
-        return `trace ${trace.id}: segment ${backend?.name} (HTTP ${backend?.http?.response?.status}) with subsegments ${aws.join(", ")}`;
-      } catch (error) {
+      const trace = await findTrace(
+        target.xray,
+        since,
+        (t) => t.id === root.id && t.segments.some((s) => s.namespace === "aws"),
+        target.timeoutSeconds * 1000,
+      ).catch(async (error: unknown) => {
         throw new CheckFailed(
           `no trace ${root.id} in X-Ray after ${target.timeoutSeconds} s`,
           await traceCause(target, error),
         );
-      }
+      });
+      const backend = trace.segments.find((s) => s.type !== "subsegment");
+      const aws = trace.segments
+        .filter((s) => s.namespace === "aws")
+        .map((s) => `${s.name} ${s.aws?.operation}`);
+      const logs = await traceLogLines(target, trace.id);
+      return `trace ${trace.id}: segment ${backend?.name} (HTTP ${backend?.http?.response?.status}) with subsegments ${aws.join(", ")}; ${logs}`;
     },
   );
 }
@@ -61,4 +61,33 @@ async function traceCause(target: ValidationTarget, error: unknown): Promise<str
     return `the backend dropped ${stats.dropped} spans (its export queue to ${exporter} is full): the telemetry proxy is too slow or down`;
   const detail = error instanceof Error ? error.message : String(error);
   return `the backend reports no failed export to ${exporter}, so the spans were lost after the proxy: check the proxy's awsxray exporter and its X-Ray permissions (${detail})`;
+}
+
+/**
+ * The backend's log lines where this target can read them: the local plane captures the backend's stdout
+ * (a LocalTarget carries its plane). A deployed stack's lines are in CloudWatch Logs, not read here.
+ */
+function readBackendLogs(target: ValidationTarget): (() => BackendLogLine[]) | undefined {
+  const plane = (target as ValidationTarget & { plane?: Parameters<typeof backendLogLines>[0] }).plane;
+  return plane === undefined ? undefined : () => backendLogLines(plane);
+}
+
+/** Says which log lines carry the trace's id; fails the check when the backend wrote none. */
+async function traceLogLines(target: ValidationTarget, traceId: string): Promise<string> {
+  const read = readBackendLogs(target);
+  if (read === undefined) return "log lines not read on this target (they are in CloudWatch Logs)";
+  // Lines leave the backend through an asynchronous destination: give them a moment.
+  const deadline = Date.now() + Math.min(10_000, target.timeoutSeconds * 1000);
+  for (;;) {
+    const lines = logLinesOfTrace(read(), traceId);
+    const request = lines.find((l) => l.msg === "request");
+    if (request !== undefined)
+      return `${lines.length} log line${lines.length === 1 ? " carries" : "s carry"} its trace id (${request.level} "${request.msg}" ${request.route} ${request.status} in ${request.duration_ms} ms, span ${request.span_id})`;
+    if (Date.now() > deadline)
+      throw new CheckFailed(
+        `trace ${traceId} is in X-Ray, but no log line of the backend carries its id`,
+        "the backend writes no request line in the request's context: check LOG_REQUEST_SAMPLE_RATIO (0 turns the request log off) and that the bootstrap's pino instrumentation is loaded (node --import @trackgraph/otel-bootstrap/register)",
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
