@@ -66,6 +66,28 @@ const CASES = [
   },
   {
     command: "pnpm synth",
+    input: "a config folder with no stack file",
+    argv: ["apps/infra/dist/main.js"],
+    env: (() => {
+      const dir = join(work, "config-empty");
+      mkdirSync(dir, { recursive: true });
+      return synth(dir);
+    })(),
+  },
+  {
+    command: "pnpm synth -- --stak dev",
+    input: "an unknown option",
+    argv: ["apps/infra/dist/main.js", "--stak", "dev"],
+    env: synth(configDir("stak", '{"trackgraph":{}}')),
+  },
+  {
+    command: "pnpm synth -- --stack ../config/dev",
+    input: "a path for a stack name",
+    argv: ["apps/infra/dist/main.js", "--stack", "../config/dev"],
+    env: synth(configDir("path", '{"trackgraph":{}}')),
+  },
+  {
+    command: "pnpm synth",
     input: "image tag `latest`",
     argv: ["apps/infra/dist/main.js"],
     env: synth(
@@ -78,6 +100,16 @@ const CASES = [
     argv: ["apps/infra/dist/infra-diff.js", "--base", "nope-ref"],
   },
   { command: "pnpm infra:diff", input: "no `--base`", argv: ["apps/infra/dist/infra-diff.js"] },
+  {
+    command: "pnpm infra:diff --base REF --bogus",
+    input: "an unknown option",
+    argv: ["apps/infra/dist/infra-diff.js", "--base", "HEAD", "--bogus"],
+  },
+  {
+    command: "pnpm -s cf-logs frobnicate",
+    input: "an unknown command",
+    argv: ["packages/cloudfront-logs/dist/cli.js", "frobnicate"],
+  },
   {
     command: "pnpm -s cf-logs summarize FILE",
     input: "a log whose every line is malformed",
@@ -102,6 +134,11 @@ const CASES = [
     input: "a stack with no config file",
     argv: ["apps/deploy/dist/cli.js", "deploy", "--stack", "nope"],
   },
+  {
+    command: "pnpm run deploy --stack dev --dryrun",
+    input: "an unknown option",
+    argv: ["apps/deploy/dist/cli.js", "deploy", "--stack", "dev", "--dryrun"],
+  },
   { command: "pnpm run preflight", input: "no `--stack`", argv: ["apps/deploy/dist/cli.js", "preflight"] },
   {
     command: "pnpm dashboards:export --out DIR",
@@ -110,9 +147,47 @@ const CASES = [
     left: () => existsSync("/proc/x"),
   },
   {
+    command: "pnpm dashboards:export",
+    input: "no `--out`",
+    argv: ["packages/dashboards/dist/export-cli.js"],
+  },
+  {
+    command: "pnpm dashboards:export --out DIR --region R",
+    input: "a region that is none",
+    argv: ["packages/dashboards/dist/export-cli.js", "--out", join(work, "export"), "--region", "mars"],
+    left: () => existsSync(join(work, "export")),
+  },
+  {
+    command: "node --import @trackgraph/otel-bootstrap/register dist/server.js",
+    input: "`OTEL_TRACES_SAMPLER_ARG=abc` (the backend)",
+    argv: ["--import", "./packages/otel-bootstrap/dist/register.js", "apps/backend-otel/dist/server.js"],
+    env: {
+      OTEL_TRACES_SAMPLER_ARG: "abc",
+      OTEL_SERVICE_NAME: "trackgraph-backend",
+      METRICS_TOKEN: "bad-inputs-metrics-token-0123",
+      DATA_SOURCE: "local",
+      DATA_DIR: "apps/backend-otel/fixtures/history",
+    },
+  },
+  {
     command: "pnpm validate --against nowhere",
     input: "an unknown target",
     argv: ["apps/validate/dist/cli.js", "--against", "nowhere"],
+  },
+  {
+    command: "pnpm validate --against aws --stack S --outputs FILE",
+    input: "an outputs file that is not JSON",
+    argv: [
+      "apps/validate/dist/cli.js",
+      "--against",
+      "aws",
+      "--stack",
+      "dev",
+      "--region",
+      "eu-west-1",
+      "--outputs",
+      file("outputs.json", '{"backend_url": '),
+    ],
   },
 ];
 
