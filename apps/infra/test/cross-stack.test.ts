@@ -138,6 +138,15 @@ describe.each(pairs)("cross-stack contract: $label", ({ bootstrap, env, dashboar
     expect(manifest.stacks).toEqual([env.name, dashboards.name]);
   });
 
+  it("the deploy manifest names every App Runner service, whose log groups only the deploy can expire", () => {
+    const services = Object.values(env.json.resource.aws_apprunner_service ?? {}).map(
+      (s) => (s as { service_name: string }).service_name,
+    );
+    expect(manifest.appRunnerLogs.services.sort()).toEqual(services.sort());
+    expect(manifest.appRunnerLogs.retentionDays).toBe(env.config.observability.logRetentionDays);
+    if (env.config.backend.platform === "app-runner") expect(services.length).toBeGreaterThan(0);
+  });
+
   it("every ECR repository the environment looks up is one bootstrap creates, in the same region", () => {
     const created = new Set(
       Object.values(bootstrap.json.resource.aws_ecr_repository ?? {}).map(

@@ -26,6 +26,8 @@ export class AppRunnerService extends Construct implements WebService {
   readonly url: string;
   readonly host: string;
   readonly taskRole: ServiceRole;
+  /** The service's name: App Runner makes its log groups under `/aws/apprunner/<serviceName>/`. */
+  readonly serviceName: string;
   readonly applicationLogGroupName: string;
 
   constructor(scope: Construct, id: string, props: AppRunnerServiceProps) {
@@ -51,8 +53,9 @@ export class AppRunnerService extends Construct implements WebService {
       observabilityConfigurationName: short(props.name),
       traceConfiguration: { vendor: "AWSXRAY" },
     });
+    this.serviceName = props.name.slice(0, 40);
     const service = new ApprunnerService(this, "service", {
-      serviceName: props.name.slice(0, 40),
+      serviceName: this.serviceName,
       sourceConfiguration: {
         autoDeploymentsEnabled: false,
         authenticationConfiguration: { accessRoleArn: access.arn },

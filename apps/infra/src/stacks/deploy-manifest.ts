@@ -1,3 +1,4 @@
+import { AppRunnerService } from "../blocks/app-runner-service.js";
 import { Naming } from "../blocks/naming.js";
 import type { StackConfig } from "../config/load.js";
 import { DASHBOARDS_SUFFIX } from "../config/load.js";
@@ -40,6 +41,11 @@ export interface DeployManifest {
   platform: TrackgraphConfig["backend"]["platform"];
   serviceLinkedRoles: string[];
   lambda: { reservedConcurrency: number | null };
+  /**
+   * The App Runner services of the stack, whose log groups App Runner makes itself (named with an id it
+   * gives at creation), so Terraform cannot set their retention: the deploy does, after the apply.
+   */
+  appRunnerLogs: { services: string[]; retentionDays: number };
   grafana: {
     authentication: TrackgraphConfig["observability"]["grafana"]["authentication"];
     /** Outputs of the environment stack naming what the dashboards apply's token is minted for. */
@@ -121,6 +127,13 @@ export function deployManifest(
     platform: config.backend.platform,
     serviceLinkedRoles: serviceLinkedRoles(config),
     lambda: { reservedConcurrency: config.logPipeline.reservedConcurrency ?? null },
+    appRunnerLogs: {
+      services: stack.node
+        .findAll()
+        .filter((c): c is AppRunnerService => c instanceof AppRunnerService)
+        .map((s) => s.serviceName),
+      retentionDays: config.observability.logRetentionDays,
+    },
     grafana: {
       authentication: config.observability.grafana.authentication,
       workspaceIdOutput: "grafana_workspace_id",
