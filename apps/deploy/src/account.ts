@@ -1,7 +1,7 @@
 /**
  * Everything the deploy asks of or does to the AWS account, as one small interface. `sdkAccount()` is the
  * real one (AWS SDK v3; `AWS_ENDPOINT_URL` points it at moto in tests); unit tests give an in-memory fake.
- * Every method is a read except `createServiceLinkedRole`, `putSecretValue`, and the short-lived
+ * Every method is a read except `createServiceLinkedRole`, `putSecretValue`, `putRetentionPolicy`, and the short-lived
  * credentials `ecrLogin` and `createGrafanaToken` (deleted again by `deleteGrafanaToken`).
  */
 export interface Account {
@@ -34,6 +34,10 @@ export interface Account {
   secretValue(name: string, region: string): Promise<"missing" | "empty" | "set">;
   /** Secrets Manager PutSecretValue. */
   putSecretValue(name: string, region: string, value: string): Promise<void>;
+  /** CloudWatch Logs DescribeLogGroups, every page: the groups named `prefix`..., with their retention. */
+  logGroups(prefix: string, region: string): Promise<LogGroup[]>;
+  /** CloudWatch Logs PutRetentionPolicy. */
+  putRetentionPolicy(logGroup: string, days: number, region: string): Promise<void>;
   /** Managed Grafana CreateWorkspaceServiceAccountToken: a token living `seconds`, for one apply. */
   createGrafanaToken(token: GrafanaTokenRequest): Promise<{ tokenId: string; key: string }>;
   /** Managed Grafana DeleteWorkspaceServiceAccountToken. */
@@ -48,6 +52,12 @@ export interface GrafanaTokenRequest {
   serviceAccountId: string;
   name: string;
   seconds: number;
+}
+
+export interface LogGroup {
+  name: string;
+  /** undefined: the group's events never expire. */
+  retentionDays: number | undefined;
 }
 
 export type Availability = { usable: true } | { usable: false; reason: string };

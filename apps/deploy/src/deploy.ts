@@ -511,10 +511,55 @@ async function deployEnvironment(s: Session, target: { stack: string }): Promise
     },
   );
 
-  for (const stack of m.stacks)
+  for (const stack of m.stacks) {
     if (stack === `${m.stack}${DASHBOARDS_SUFFIX}`)
       await dashboardsApplyStep(s, m, stack, { initEnvironment: false });
     else await s.applyStep(stack);
+    if (stack === m.stack) await appRunnerRetentionStep(s, m);
+  }
+}
+
+/**
+ * App Runner makes each service's log groups itself (`/aws/apprunner/<service>/<service id>/service` and
+ * `.../application`), named with the id it gives the service at creation, so Terraform can neither make
+ * them first nor set their retention: without this step they never expire. Runs after the environment
+ * apply, which waits until the services run; a group App Runner has not made yet is named, and the next
+ * deploy sets it.
+ */
+async function appRunnerRetentionStep(s: Session, m: DeployManifest): Promise<void> {
+  const logs = m.appRunnerLogs;
+  const services = logs?.services ?? [];
+  const title = "Log retention of the groups App Runner makes (Terraform cannot set it)";
+  if (logs === undefined || services.length === 0)
+    return s.step(title, ["none: no App Runner service"], async () => s.note("none: no App Runner service"));
+  const days = logs.retentionDays;
+  await s.step(
+    title,
+    services.map(
+      (service) =>
+        `logs DescribeLogGroups /aws/apprunner/${service}/, then PutRetentionPolicy ${days} days on each group with another`,
+    ),
+    async () => {
+      const account = await s.account();
+      for (const service of services) {
+        const prefix = `/aws/apprunner/${service}/`;
+        const groups = await account.logGroups(prefix, m.region);
+        for (const group of groups) {
+          if (group.retentionDays === days) {
+            s.note(`${group.name}: ${days} days, left alone`);
+            continue;
+          }
+          await account.putRetentionPolicy(group.name, days, m.region);
+          const was = group.retentionDays === undefined ? "never expired" : `was ${group.retentionDays} days`;
+          s.note(`${group.name}: ${days} days (${was})`);
+        }
+        if (!groups.some((g) => g.name.endsWith("/application")))
+          s.note(
+            `${prefix}*/application: not made yet (App Runner makes it when the service first logs): deploy again to set it`,
+          );
+      }
+    },
+  );
 }
 
 async function deployDashboards(s: Session, target: { stack: string; environment: string }): Promise<void> {

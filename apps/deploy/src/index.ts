@@ -1,4 +1,4 @@
-export type { Account, Availability, GrafanaTokenRequest, ImageRef } from "./account.js";
+export type { Account, Availability, GrafanaTokenRequest, ImageRef, LogGroup } from "./account.js";
 export { imageName } from "./account.js";
 export {
   type DeployOptions,

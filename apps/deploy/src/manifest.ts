@@ -83,6 +83,16 @@ export const deployManifestSchema = z
       z.string().refine((s) => knownServices.includes(s), `one of ${knownServices.join(", ")}`),
     ),
     lambda: z.object({ reservedConcurrency: z.number().int().positive().nullable() }),
+    /**
+     * App Runner makes its services' log groups itself, so the deploy sets their retention. Absent in a
+     * deploy.json of an older synth: nothing to do.
+     */
+    appRunnerLogs: z
+      .object({
+        services: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/, "an App Runner service name")),
+        retentionDays: z.number().int().positive(),
+      })
+      .optional(),
     grafana: z.object({
       authentication: z.enum(["AWS_SSO", "SAML"]),
       /** Read by nothing here yet: the environment stack's outputs for the dashboards stack's token. */

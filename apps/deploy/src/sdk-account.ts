@@ -1,5 +1,10 @@
 import { AppRunnerClient, ListServicesCommand } from "@aws-sdk/client-apprunner";
 import {
+  CloudWatchLogsClient,
+  PutRetentionPolicyCommand,
+  paginateDescribeLogGroups,
+} from "@aws-sdk/client-cloudwatch-logs";
+import {
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -22,7 +27,7 @@ import {
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { ListInstancesCommand, SSOAdminClient } from "@aws-sdk/client-sso-admin";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import type { Account, Availability, ImageRef } from "./account.js";
+import type { Account, Availability, ImageRef, LogGroup } from "./account.js";
 
 /**
  * Settings every client gets besides its region: nothing for a person's run (the default credential chain,
@@ -67,6 +72,7 @@ export function sdkAccount(settings: ClientSettings = {}): Account {
   const ecr = (r: string) => client("ecr", r, (c) => new ECRClient(c));
   const secrets = (r: string) => client("secretsmanager", r, (c) => new SecretsManagerClient(c));
   const grafana = (r: string) => client("grafana", r, (c) => new GrafanaClient(c));
+  const logs = (r: string) => client("logs", r, (c) => new CloudWatchLogsClient(c));
 
   return {
     async callerIdentity(region) {
@@ -219,6 +225,24 @@ export function sdkAccount(settings: ClientSettings = {}): Account {
 
     async putSecretValue(name, region, value) {
       await secrets(region).send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+    },
+
+    async logGroups(prefix, region) {
+      const groups: LogGroup[] = [];
+      for await (const page of paginateDescribeLogGroups(
+        { client: logs(region) },
+        { logGroupNamePrefix: prefix },
+      ))
+        for (const g of page.logGroups ?? [])
+          if (g.logGroupName !== undefined)
+            groups.push({ name: g.logGroupName, retentionDays: g.retentionInDays });
+      return groups;
+    },
+
+    async putRetentionPolicy(logGroup, days, region) {
+      await logs(region).send(
+        new PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: days }),
+      );
     },
 
     async createGrafanaToken({ region, workspaceId, serviceAccountId, name, seconds }) {

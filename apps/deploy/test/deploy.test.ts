@@ -53,9 +53,83 @@ describe("deploy of an environment stack", () => {
       "6. Secrets of dev (Terraform, targeted: before any service reads them)",
       "7. Secret values",
       "8. Apply dev",
-      "9. Apply dev-dashboards (with a Grafana token for this apply only)",
+      "9. Log retention of the groups App Runner makes (Terraform cannot set it)",
+      "10. Apply dev-dashboards (with a Grafana token for this apply only)",
     ]);
+    expect(h.out).toContain("   none: no App Runner service");
     expect(h.out.at(-1)).toBe("deploy dev: done");
+  });
+
+  describe("on App Runner", () => {
+    const onAppRunner = () =>
+      manifest({
+        platform: "app-runner",
+        appRunnerLogs: { services: ["trackgraph-dev-backend", "trackgraph-dev-proxy"], retentionDays: 30 },
+      });
+    const group = (service: string, kind: string) =>
+      `/aws/apprunner/${service}/0123456789abcdef0123456789abcdef/${kind}`;
+
+    it("sets the retention of every group App Runner made, after the environment apply", async () => {
+      const h = harness(onAppRunner());
+      await h.run();
+      const labels = milestones(h.events());
+      const applied = labels.indexOf("terraform apply dev");
+      expect(labels.slice(applied + 1, applied + 6)).toEqual([
+        "aws PutRetentionPolicy",
+        "aws PutRetentionPolicy",
+        "aws PutRetentionPolicy",
+        "aws PutRetentionPolicy",
+        "terraform output dev",
+      ]);
+      expect(Object.fromEntries(h.account.logGroupRetention)).toEqual({
+        [`us-east-1|${group("trackgraph-dev-backend", "service")}`]: 30,
+        [`us-east-1|${group("trackgraph-dev-backend", "application")}`]: 30,
+        [`us-east-1|${group("trackgraph-dev-proxy", "service")}`]: 30,
+        [`us-east-1|${group("trackgraph-dev-proxy", "application")}`]: 30,
+      });
+      expect(h.out).toContain(
+        `   ${group("trackgraph-dev-backend", "application")}: 30 days (never expired)`,
+      );
+    });
+
+    it("leaves a group at the configured retention alone and changes one at another", async () => {
+      const h = harness(onAppRunner());
+      await h.run();
+      h.account.logGroupRetention.set(`us-east-1|${group("trackgraph-dev-proxy", "service")}`, 7);
+      const before = h.events().length;
+      await h.run();
+      const puts = h
+        .events()
+        .slice(before)
+        .filter((e) => e.argv[0] === "PutRetentionPolicy");
+      expect(puts.map((e) => e.argv.slice(1))).toEqual([
+        [group("trackgraph-dev-proxy", "service"), "30", "us-east-1"],
+      ]);
+      expect(h.out).toContain(`   ${group("trackgraph-dev-backend", "service")}: 30 days, left alone`);
+      expect(h.out).toContain(`   ${group("trackgraph-dev-proxy", "service")}: 30 days (was 7 days)`);
+    });
+
+    it("names the application group App Runner has not made yet, and the next deploy sets it", async () => {
+      const h = harness(onAppRunner());
+      h.account.appRunnerServicesLogged = false;
+      await h.run();
+      expect(h.out).toContain(
+        "   /aws/apprunner/trackgraph-dev-backend/*/application: not made yet (App Runner makes it when the service first logs): deploy again to set it",
+      );
+      expect([...h.account.logGroupRetention.values()]).toEqual([30, 30]);
+      h.account.appRunnerServicesLogged = true;
+      await h.run();
+      expect([...h.account.logGroupRetention.values()]).toEqual([30, 30, 30, 30]);
+    });
+
+    it("plans the step in a dry run", async () => {
+      const h = harness(onAppRunner());
+      await h.run({ dryRun: true });
+      expect(h.out).toContain(
+        "   logs DescribeLogGroups /aws/apprunner/trackgraph-dev-proxy/, then PutRetentionPolicy 30 days on each group with another",
+      );
+      expect(h.account.logGroupRetention.size).toBe(0);
+    });
   });
 
   it("refuses a stack with local state on a throwaway CI machine, before anything runs", async () => {
@@ -302,7 +376,7 @@ describe("deploy --dry-run", () => {
     expect(readLog(h.log)).toEqual([]);
     const text = h.out.join("\n");
     expect(text).toContain("deploy dev: dry run (nothing below changes the account)");
-    expect(h.out.filter((l) => /^\d+\. /.test(l))).toHaveLength(9);
+    expect(h.out.filter((l) => /^\d+\. /.test(l))).toHaveLength(10);
     for (const expected of [
       "   $ terraform -chdir=cdktf.out/stacks/bootstrap apply -input=false",
       "   $ docker build --platform linux/amd64 -t 123456789012.dkr.ecr.us-east-1.amazonaws.com/trackgraph/backend:src-0123456789abcdef0123 apps/backend-otel/dist-container",

@@ -23,6 +23,10 @@ export class FakeAccount implements Account {
   secrets = new Map<string, "empty" | "set">();
   /** Every value put, in order (the test checks them; the deploy must never print them). */
   puts: { name: string; value: string }[] = [];
+  /** `region|log group name` -> retention days (undefined: never expires). */
+  logGroupRetention = new Map<string, number | undefined>();
+  /** false: App Runner's services have not logged yet, so the apply makes only their `/service` groups. */
+  appRunnerServicesLogged = true;
   private seen = 0;
 
   constructor(
@@ -57,9 +61,23 @@ export class FakeAccount implements Account {
       for (const region of regions)
         for (const repository of bootstrap.repositories) this.repositories.add(`${region}/${repository}`);
     }
-    for (const target of args.filter((a) => a.startsWith("-target="))) {
+    const targets = args.filter((a) => a.startsWith("-target="));
+    if (dir.endsWith(`/${this.manifest.stack}`) && targets.length === 0) this.appRunnerMadeLogGroups();
+    for (const target of targets) {
       const secret = this.manifest.secrets.find((s) => `-target=${s.address}` === target);
       if (secret !== undefined && !this.secrets.has(secret.name)) this.secrets.set(secret.name, "empty");
+    }
+  }
+
+  /** What App Runner does once the apply made its services: their log groups, without a retention. */
+  private appRunnerMadeLogGroups(): void {
+    for (const service of this.manifest.appRunnerLogs?.services ?? []) {
+      const dir = `/aws/apprunner/${service}/0123456789abcdef0123456789abcdef`;
+      const made = this.appRunnerServicesLogged ? ["service", "application"] : ["service"];
+      for (const kind of made) {
+        const key = `${this.manifest.region}|${dir}/${kind}`;
+        if (!this.logGroupRetention.has(key)) this.logGroupRetention.set(key, undefined);
+      }
     }
   }
 
@@ -135,6 +153,17 @@ export class FakeAccount implements Account {
     this.call("PutSecretValue", name, region);
     this.puts.push({ name, value });
     this.secrets.set(name, "set");
+  }
+
+  async logGroups(prefix: string, region: string) {
+    this.call("DescribeLogGroups", prefix, region);
+    return [...this.logGroupRetention]
+      .filter(([key]) => key.startsWith(`${region}|${prefix}`))
+      .map(([key, retentionDays]) => ({ name: key.slice(region.length + 1), retentionDays }));
+  }
+  async putRetentionPolicy(logGroup: string, days: number, region: string) {
+    this.call("PutRetentionPolicy", logGroup, String(days), region);
+    this.logGroupRetention.set(`${region}|${logGroup}`, days);
   }
 
   /** Grafana tokens that exist now, by id. */

@@ -39,6 +39,7 @@ export function milestones(events: LogEntry[]): string[] {
           "CreateServiceLinkedRole",
           "GetAuthorizationToken",
           "PutSecretValue",
+          "PutRetentionPolicy",
           "CreateWorkspaceServiceAccountToken",
           "DeleteWorkspaceServiceAccountToken",
         ].includes(op)

@@ -33,7 +33,9 @@ describe("this repository's own stacks", () => {
       expect(stdout).toContain(
         `docker build --platform linux/amd64 -t ACCOUNT.dkr.ecr.${image.region}.amazonaws.com/${image.repository}:${image.tag} ${image.context}`,
       );
-    expect(stdout).toMatch(/^9\. Apply dev-dashboards/m);
+    expect(stdout).toMatch(/^9\. Log retention of the groups App Runner makes/m);
+    expect(stdout).toContain("   none: no App Runner service");
+    expect(stdout).toMatch(/^10\. Apply dev-dashboards/m);
     expect(stdout).toMatch(/^deploy dev: dry run done$/m);
   });
 });
