@@ -62,7 +62,10 @@ export interface RequestLogOptions {
 export function withRequestLog(handle: Handler, options: RequestLogOptions): Handler {
   if (options.sampleRatio <= 0) return handle;
   const random = options.random ?? Math.random;
+  const quiet = new Set(options.quietRoutes);
   return (req, res) => {
+    // The common quiet request costs nothing more; the route check below catches other spellings of it.
+    if (quiet.has(pathOf(req))) return handle(req, res);
     if (options.sampleRatio < 1 && random() >= options.sampleRatio) return handle(req, res);
     const start = performance.now();
     // Bound to the request's context: an aborted request's close comes from its socket, outside it, and
@@ -71,7 +74,7 @@ export function withRequestLog(handle: Handler, options: RequestLogOptions): Han
       "close",
       AsyncResource.bind(() => {
         const route = routeOf(req);
-        if (options.quietRoutes?.includes(route)) return;
+        if (quiet.has(route)) return;
         const length = res.getHeader("content-length");
         options.log.info(
           {

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { S3Client } from "@aws-sdk/client-s3";
-import { activeTelemetry, createLogger } from "@trackgraph/otel-bootstrap";
+import { activeTelemetry, createLogger, UNTRACED_PATHS } from "@trackgraph/otel-bootstrap";
 import { createApp } from "./app.js";
 import { BackendConfigError, loadBackendConfig } from "./config.js";
 import { loadFaultSwitch } from "./fault.js";
@@ -33,7 +33,7 @@ function main(): void {
   const logged = withRequestLog(handle, {
     log,
     sampleRatio: config.requestLogSampleRatio,
-    quietRoutes: ["/healthz", "/metrics"],
+    quietRoutes: UNTRACED_PATHS,
   });
   const server = createServer((req, res) => void logged(req, res));
   server.listen(config.port, () => {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createServer, type Server } from "node:http";
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -222,6 +223,28 @@ describe("the request log", () => {
     await (await fetch(`${run.base}/nowhere`)).text();
     await linesWritten(() => run.lines, 1);
     expect(run.lines.map((l) => l.path)).toEqual(["/nowhere"]);
+  });
+
+  it("adds nothing to a quiet request: no close listener, no random draw", () => {
+    let draws = 0;
+    const wrapped = withRequestLog(() => {}, {
+      log: { info: () => {}, error: () => {} },
+      sampleRatio: 0.5,
+      random: () => {
+        draws += 1;
+        return 0;
+      },
+      quietRoutes: ["/healthz"],
+    });
+    const call = (url: string) => {
+      const res = new EventEmitter();
+      void wrapped({ url } as IncomingMessage, res as unknown as ServerResponse);
+      return res.listenerCount("close");
+    };
+    expect(call("/healthz?probe=1")).toBe(0);
+    expect(draws).toBe(0);
+    expect(call("/graph")).toBe(1);
+    expect(draws).toBe(1);
   });
 
   it("is off at ratio 0 and samples between", async () => {

@@ -19,4 +19,10 @@ export {
 } from "./log-correlation.js";
 export { createLogger, DEFAULT_REDACT_PATHS, type LoggerOptions, REDACTED } from "./logger.js";
 export type { SpanStats } from "./span-accounting.js";
-export { activeTelemetry, startTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.js";
+export {
+  activeTelemetry,
+  startTelemetry,
+  type Telemetry,
+  type TelemetryOptions,
+  UNTRACED_PATHS,
+} from "./telemetry.js";

@@ -51,7 +51,8 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-const NOT_TRACED = ["/healthz", "/metrics"];
+/** Health checks and scrapes: frequent, and no one's request. No span, no metric point, no context. */
+export const UNTRACED_PATHS: readonly string[] = ["/healthz", "/metrics"];
 
 /**
  * Starts OpenTelemetry for a Node service on AWS: traces over OTLP/HTTP with X-Ray trace ids and the X-Ray
@@ -146,7 +147,7 @@ export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
     tracerProvider,
     meterProvider,
     instrumentations: options.instrumentations ?? [
-      new HttpServerInstrumentation({ ignorePaths: NOT_TRACED }),
+      new HttpServerInstrumentation({ ignorePaths: UNTRACED_PATHS }),
       // Outgoing requests only (the AWS SDK's): the lean instrumentation above handles the server side.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new AwsInstrumentation({ suppressInternalInstrumentation: true }),
