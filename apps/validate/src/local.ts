@@ -10,7 +10,12 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import { type LocalPlane, type LocalPlaneOptions, startLocalPlane } from "@trackgraph/local-plane";
+import {
+  backendLogLines,
+  type LocalPlane,
+  type LocalPlaneOptions,
+  startLocalPlane,
+} from "@trackgraph/local-plane";
 import { AlertInbox, type PlaneAlertingChoice, planeAlerting } from "./alerting.js";
 import { deployedLambdaEnvironment } from "./deployed-config.js";
 import type { ValidationTarget } from "./target.js";
@@ -127,6 +132,7 @@ export async function startLocalTarget(options: LocalTargetOptions = {}): Promis
       logs: { s3, bucket: LOGS_BUCKET, prefix, deliver },
       cloudwatch: new CloudWatchClient(config),
       backendSpanStats: () => spanStats(plane),
+      backendLogs: () => backendLogLines(plane),
       backendExporter: options.backendEnv?.OTEL_EXPORTER_OTLP_ENDPOINT ?? plane.urls.otlp,
       timeoutSeconds: options.timeoutSeconds ?? 40,
       ...(plane.alerting

@@ -1,7 +1,7 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { XRayClient } from "@aws-sdk/client-xray";
-import type { PlaneFaults } from "@trackgraph/local-plane";
+import type { BackendLogLine, PlaneFaults } from "@trackgraph/local-plane";
 import type { AlertmanagerServer } from "@trackgraph/test-peers";
 import type { AlertInbox } from "./alerting.js";
 
@@ -28,6 +28,11 @@ export interface ValidationTarget {
   cloudwatch: CloudWatchClient;
   /** The backend's own account of its span exports, when the target can read it (the local plane). */
   backendSpanStats?: () => Promise<{ failed: number; dropped: number }>;
+  /**
+   * The backend's log lines so far, when the target can read them (the local plane captures its stdout);
+   * a deployed stack's lines are in CloudWatch Logs, not read here.
+   */
+  backendLogs?: () => BackendLogLine[];
   /** The OTLP endpoint the backend exports to, when known. */
   backendExporter?: string;
   /** Seconds each check waits for its signal before it fails. */

@@ -216,3 +216,23 @@ describe("a wrong exporter endpoint", () => {
     );
   });
 });
+
+describe("the backend's request log turned off", () => {
+  let target: LocalTarget;
+
+  beforeAll(async () => {
+    target = await startLocalTarget({ backendEnv: { LOG_REQUEST_SAMPLE_RATIO: "0" }, timeoutSeconds: 15 });
+  });
+  afterAll(async () => {
+    await target?.stop();
+  });
+
+  it("fails check 1: the trace is in X-Ray, but no log line carries its id", async () => {
+    const result = await checkTraces(target);
+    expect(result.ok).toBe(false);
+    expect(result.found).toMatch(
+      /^trace 1-[0-9a-f]{8}-[0-9a-f]{24} is in X-Ray, but no log line of the backend carries its id$/,
+    );
+    expect(result.cause).toMatch(/check LOG_REQUEST_SAMPLE_RATIO \(0 turns the request log off\)/);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type BackendLogLine, backendLogLines, findTrace, logLinesOfTrace } from "@trackgraph/local-plane";
+import { findTrace, logLinesOfTrace } from "@trackgraph/local-plane";
+import { pollUntil } from "../poll.js";
 import { CheckFailed, type CheckResult, runCheck } from "../report.js";
 import type { ValidationTarget } from "../target.js";
 
@@ -63,31 +64,22 @@ async function traceCause(target: ValidationTarget, error: unknown): Promise<str
   return `the backend reports no failed export to ${exporter}, so the spans were lost after the proxy: check the proxy's awsxray exporter and its X-Ray permissions (${detail})`;
 }
 
-/**
- * The backend's log lines where this target can read them: the local plane captures the backend's stdout
- * (a LocalTarget carries its plane). A deployed stack's lines are in CloudWatch Logs, not read here.
- */
-function readBackendLogs(target: ValidationTarget): (() => BackendLogLine[]) | undefined {
-  const plane = (target as ValidationTarget & { plane?: Parameters<typeof backendLogLines>[0] }).plane;
-  return plane === undefined ? undefined : () => backendLogLines(plane);
-}
-
 /** Says which log lines carry the trace's id; fails the check when the backend wrote none. */
 async function traceLogLines(target: ValidationTarget, traceId: string): Promise<string> {
-  const read = readBackendLogs(target);
+  const read = target.backendLogs;
   if (read === undefined) return "log lines not read on this target (they are in CloudWatch Logs)";
   // Lines leave the backend through an asynchronous destination: give them a moment.
-  const deadline = Date.now() + Math.min(10_000, target.timeoutSeconds * 1000);
-  for (;;) {
-    const lines = logLinesOfTrace(read(), traceId);
-    const request = lines.find((l) => l.msg === "request");
-    if (request !== undefined)
-      return `${lines.length} log line${lines.length === 1 ? " carries" : "s carry"} its trace id (${request.level} "${request.msg}" ${request.route} ${request.status} in ${request.duration_ms} ms, span ${request.span_id})`;
-    if (Date.now() > deadline)
-      throw new CheckFailed(
-        `trace ${traceId} is in X-Ray, but no log line of the backend carries its id`,
-        "the backend writes no request line in the request's context: check LOG_REQUEST_SAMPLE_RATIO (0 turns the request log off) and that the bootstrap's pino instrumentation is loaded (node --import @trackgraph/otel-bootstrap/register)",
-      );
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const lines = await pollUntil(
+    async () => logLinesOfTrace(read(), traceId),
+    (found) => found.some((l) => l.msg === "request"),
+    Math.min(10_000, target.timeoutSeconds * 1000),
+    250,
+  );
+  const request = lines.find((l) => l.msg === "request");
+  if (request === undefined)
+    throw new CheckFailed(
+      `trace ${traceId} is in X-Ray, but no log line of the backend carries its id`,
+      "the backend writes no request line in the request's context: check LOG_REQUEST_SAMPLE_RATIO (0 turns the request log off) and that the bootstrap's pino instrumentation is loaded (node --import @trackgraph/otel-bootstrap/register)",
+    );
+  return `${lines.length} log line${lines.length === 1 ? " carries" : "s carry"} its trace id (${request.level} "${request.msg}" ${request.route} ${request.status} in ${request.duration_ms} ms, span ${request.span_id})`;
 }
