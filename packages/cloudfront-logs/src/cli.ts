@@ -1,12 +1,9 @@
 #!/usr/bin/env node
-import { createReadStream } from "node:fs";
-import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { parseOrUsage, QUERY_USAGE, SUMMARIZE_USAGE, USAGE, UsageError, wholeNumber } from "./cli-args.js";
-import { assertReadableFile, CliError, EXIT_UNREADABLE, nothingParsedError } from "./cli-error.js";
+import { assertReadableFile, CliError, EXIT_UNREADABLE } from "./cli-error.js";
+import { parseLogFile } from "./cli-file.js";
 import { type CliSummary, toCliSummary } from "./cli-summary.js";
-import { distributionIdFromKey } from "./distribution-id.js";
-import { CloudFrontLogError } from "./errors.js";
 import { summarizeLog } from "./parse.js";
 import type { LogSummary } from "./summary.js";
 
@@ -16,20 +13,7 @@ async function summarizeFile(
   maxLineBytes: number | undefined,
 ): Promise<LogSummary> {
   await assertReadableFile(path);
-  let summary: LogSummary;
-  try {
-    summary = await summarizeLog(createReadStream(path, { highWaterMark: 1 << 20 }), {
-      distributionId: distributionId ?? distributionIdFromKey(basename(path)) ?? "unknown",
-      ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
-    });
-  } catch (error) {
-    if (error instanceof CloudFrontLogError) throw new CliError(`${path}: ${error.message}`);
-    throw new CliError(`${path}: ${(error as Error).message}`);
-  }
-  // Totals of zero would read as a quiet hour; CloudFront writes no log for an hour without requests,
-  // so a file with nothing to count is a wrong or damaged file.
-  if (summary.records === 0) throw nothingParsedError(path, summary);
-  return summary;
+  return parseLogFile(path, { distributionId, maxLineBytes }, summarizeLog);
 }
 
 function table(summary: CliSummary): string {

@@ -1,10 +1,9 @@
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { parseOrUsage, QUERY_USAGE, UsageError, wholeNumber } from "../cli-args.js";
-import { assertReadableFile, CliError, nothingParsedError } from "../cli-error.js";
-import { distributionIdFromKey } from "../distribution-id.js";
-import { CloudFrontLogError } from "../errors.js";
+import { assertReadableFile, CliError } from "../cli-error.js";
+import { parseLogFile } from "../cli-file.js";
 import type { LogSummary } from "../summary.js";
 import { columnsToLoad, LogDatabase } from "./duckdb.js";
 import { NamedQueryError, parseNamedQuery, renderQuery } from "./named-queries.js";
@@ -114,23 +113,9 @@ async function loadFile(
   columns: ReadonlySet<string> | undefined,
   onRows: (rows: number) => void,
 ): Promise<LogSummary> {
-  let summary: LogSummary;
-  try {
-    summary = await db.load(
-      createReadStream(path, { highWaterMark: 1 << 20 }),
-      {
-        distributionId: args.distributionId ?? distributionIdFromKey(basename(path)) ?? "unknown",
-        ...(args.maxLineBytes === undefined ? {} : { maxLineBytes: args.maxLineBytes }),
-        ...(columns === undefined ? {} : { columns }),
-      },
-      onRows,
-    );
-  } catch (error) {
-    if (error instanceof CloudFrontLogError) throw new CliError(`${path}: ${error.message}`);
-    throw new CliError(`${path}: ${(error as Error).message}`);
-  }
-  if (summary.records === 0) throw nothingParsedError(path, summary);
-  return summary;
+  return parseLogFile(path, args, (input, options) =>
+    db.load(input, { ...options, ...(columns === undefined ? {} : { columns }) }, onRows),
+  );
 }
 
 /**
