@@ -26,5 +26,3 @@ export const BACKEND_ENV = {
   /** The local plane's fault switch file (honoured only on the local plane; see fault.ts). */
   faultFile: "TRACKGRAPH_FAULT_FILE",
 } as const;
-
-export type BackendEnvName = (typeof BACKEND_ENV)[keyof typeof BACKEND_ENV];

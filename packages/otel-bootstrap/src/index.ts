@@ -1,19 +1,15 @@
 export { ConfigurationError, resolveTelemetryConfig, type TelemetryConfig } from "./config.js";
 export {
-  HTTP_SERVER_INSTRUMENTATION,
   HttpServerInstrumentation,
   type HttpServerInstrumentationConfig,
   SERVER_DURATION_BUCKETS,
 } from "./http-server-instrumentation.js";
 export {
-  addXrayTraceId,
   flushLogs,
   LOG_FIELDS,
-  LOG_LEVELS,
   type LogLevel,
   logLevel,
   pinoInstrumentation,
-  TRACE_LOG_KEYS,
   XRAY_TRACE_ID_KEY,
   xrayTraceId,
 } from "./log-correlation.js";
