@@ -75,7 +75,7 @@ const HTTPS_OUT: SecurityGroupEgress = {
 };
 
 /**
- * One ADOT collector image as an ECS Fargate service: its task identity (log group, execution and task
+ * One image of our collector build as an ECS Fargate service: its task identity (log group, execution and task
  * roles), cluster, task definition with the image's own /healthcheck, and a security group that admits
  * exactly the given ingress.
  */

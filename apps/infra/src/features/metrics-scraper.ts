@@ -15,7 +15,7 @@ export interface MetricsScraperProps extends CollectorContext {
 }
 
 /**
- * The ADOT collector on ECS Fargate that scrapes the backend's /metrics (with METRICS_TOKEN) and
+ * Our collector build (apps/collector) on ECS Fargate that scrapes the backend's /metrics (with METRICS_TOKEN) and
  * remote-writes to this stack's AMP workspace: one task, no inbound traffic, HTTPS out.
  */
 export class MetricsScraper extends Construct {

@@ -29,7 +29,7 @@ export interface TelemetryProxyProps extends CollectorContext {
 }
 
 /**
- * The ADOT telemetry proxy: OTLP/HTTP in (bearer token from Secrets Manager), traces to X-Ray, metrics
+ * The telemetry proxy, our collector build (apps/collector): OTLP/HTTP in (bearer token from Secrets Manager), traces to X-Ray, metrics
  * (its own and pushed ones) to exactly this stack's AMP workspace.
  *
  * With `backend.platform: "app-runner"` it is a public App Runner service, like the backend. With
